@@ -1,0 +1,58 @@
+package sandbox
+
+import (
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/prometheus/procfs"
+)
+
+// treeHWM sums the peak resident set (VmHWM) of pid and its descendants. The
+// processes' peaks need not have coincided, so this can overstate the tree's
+// true peak; for the usual single-process runtime it is exact.
+func treeHWM(pid int) uint64 {
+	var total uint64
+	seen := map[int]bool{}
+	queue := []int{pid}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		if seen[p] || len(seen) > 4096 {
+			continue
+		}
+		seen[p] = true
+		proc, err := procfs.NewProc(p)
+		if err != nil {
+			continue
+		}
+		if st, err := proc.NewStatus(); err == nil {
+			total += st.VmHWM
+		}
+		queue = append(queue, children(p)...)
+	}
+	return total
+}
+
+// children lists the direct children of pid from every thread's children
+// file: Go runtimes fork from whichever thread runs the goroutine.
+func children(pid int) []int {
+	dir := "/proc/" + strconv.Itoa(pid) + "/task"
+	tasks, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []int
+	for _, t := range tasks {
+		data, err := os.ReadFile(dir + "/" + t.Name() + "/children")
+		if err != nil {
+			continue
+		}
+		for _, f := range strings.Fields(string(data)) {
+			if c, err := strconv.Atoi(f); err == nil {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}

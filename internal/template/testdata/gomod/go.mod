@@ -1,0 +1,3 @@
+module example.com/fn
+
+go 1.22
