@@ -36,6 +36,11 @@ type FunctionConfig struct {
 	CodeSize   int64  // bytes in CodeDir
 	CodeFiles  int    // regular files in CodeDir
 	CodeSHA256 string // base64 SHA-256 identifying the code, as Lambda reports it
+
+	// Set by PutFunction: every change makes a new revision, and environments
+	// of an older revision are never reused.
+	LastModified time.Time
+	RevisionID   string
 }
 
 func (c *FunctionConfig) validate() error {

@@ -33,8 +33,9 @@ type plainBox struct {
 	name string
 
 	mu     sync.Mutex
-	pgid   int    // process group of the running tree; 0 when none
-	peak   uint64 // bytes
+	pgid   int           // process group of the running tree; 0 when none
+	reaped chan struct{} // closed when the running process has been waited for
+	peak   uint64        // bytes
 	closed bool
 }
 
@@ -59,12 +60,14 @@ func (b *plainBox) Start(cmd *exec.Cmd) (<-chan Exit, error) {
 	}
 	pid := cmd.Process.Pid
 	b.pgid = pid
+	b.reaped = make(chan struct{})
 	done := make(chan Exit, 1)
-	go b.wait(cmd, pid, done)
+	go b.wait(cmd, pid, done, b.reaped)
 	return done, nil
 }
 
-func (b *plainBox) wait(cmd *exec.Cmd, pid int, done chan<- Exit) {
+func (b *plainBox) wait(cmd *exec.Cmd, pid int, done chan<- Exit, reaped chan struct{}) {
+	defer close(reaped)
 	err := cmd.Wait()
 	exit := Exit{At: time.Now(), Code: -1}
 	if st := cmd.ProcessState; st != nil {
@@ -127,10 +130,19 @@ func (b *plainBox) raisePeak(v uint64) {
 	b.mu.Unlock()
 }
 
+// Close kills the tree and returns once the runtime process has been reaped.
 func (b *plainBox) Close() error {
 	err := b.Kill()
 	b.mu.Lock()
 	b.closed = true
+	reaped := b.reaped
 	b.mu.Unlock()
+	if reaped != nil {
+		select {
+		case <-reaped:
+		case <-time.After(10 * time.Second):
+			return errors.Join(err, fmt.Errorf("sandbox %s: process not gone 10 s after SIGKILL", b.name))
+		}
+	}
 	return err
 }

@@ -1,0 +1,72 @@
+package lambdaapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sync"
+
+	"github.com/coldstartlab/coldstart/internal/platform"
+)
+
+// Server is the Lambda API over one platform.
+type Server struct {
+	p       *platform.Platform
+	mux     *http.ServeMux
+	version string
+
+	// Event invokes outlive their HTTP request.
+	async       sync.WaitGroup
+	asyncCtx    context.Context
+	asyncCancel context.CancelFunc
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// New returns the API for p; version is reported by /health.
+func New(p *platform.Platform, version string) *Server {
+	s := &Server{p: p, mux: http.NewServeMux(), version: version}
+	s.asyncCtx, s.asyncCancel = context.WithCancel(context.Background())
+	s.mux.HandleFunc("POST /2015-03-31/functions/{name}/invocations", s.invoke)
+	s.mux.HandleFunc("GET /2015-03-31/functions/{name}", s.getFunction)
+	s.mux.HandleFunc("GET /2015-03-31/functions/{name}/configuration", s.getFunctionConfiguration)
+	s.mux.HandleFunc("GET /2015-03-31/functions/{$}", s.listFunctions)
+	s.mux.HandleFunc("GET /2015-03-31/functions", s.listFunctions)
+	s.mux.HandleFunc("GET /health", s.health)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, &apiError{http.StatusNotFound, codeUnknownOperation,
+			"coldstart does not serve " + r.Method + " " + r.URL.Path + " (yet)", ""})
+	})
+	return s
+}
+
+// ServeHTTP tags every response with a request id and routes it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header()[headerRequestID] = []string{platform.NewRequestID()}
+	s.mux.ServeHTTP(w, r)
+}
+
+// Close stops retrying queued Event invokes and waits for those running.
+func (s *Server) Close() {
+	s.asyncCancel()
+	s.async.Wait()
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	st := s.p.Stats()
+	caps := s.p.Sandbox().Capabilities()
+	b, _ := json.Marshal(map[string]any{
+		"status":  "ok",
+		"version": s.version,
+		"region":  s.p.Region(),
+		"sandbox": map[string]any{
+			"backend": s.p.Sandbox().Name(), "memoryLimit": caps.MemoryLimit, "cpuLimit": caps.CPULimit,
+			"freeze": caps.Freeze, "peakMemory": caps.PeakMemory,
+		},
+		"functions":    st.Functions,
+		"environments": st.Environments,
+		"busy":         st.Busy,
+		"started":      st.Started,
+	})
+	writeJSON(w, http.StatusOK, b)
+}

@@ -1,0 +1,215 @@
+// Package local assembles a local Lambda from a SAM template: it builds the
+// functions, starts a platform with them and serves the Lambda API on a
+// loopback listener. `coldstart serve`, the bench's local target and the
+// end-to-end tests all start the same thing through Start.
+package local
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/coldstartlab/coldstart/internal/lambdaapi"
+	"github.com/coldstartlab/coldstart/internal/platform"
+	"github.com/coldstartlab/coldstart/internal/sandbox"
+	"github.com/coldstartlab/coldstart/internal/template"
+)
+
+// Options configures Start. Zero values mean the documented defaults.
+type Options struct {
+	Template         string        // SAM template path (required)
+	EnvVars          string        // `sam local --env-vars` JSON file; optional
+	Listen           string        // default 127.0.0.1:0
+	Sandbox          string        // auto | plain | cgroup1 | cgroup2
+	ConcurrencyLimit int           // default 1000
+	IdleTimeout      time.Duration // default 10 minutes
+	Region           string        // default us-east-1
+	NoFreeze         bool
+	LogSink          func(platform.LogLine)
+	BuildLog         io.Writer // build progress; nil = silent
+	Version          string
+}
+
+// Server is a running local Lambda.
+type Server struct {
+	URL       string // http://127.0.0.1:port
+	Platform  *platform.Platform
+	API       *lambdaapi.Server
+	Template  *template.Template
+	Packages  map[string]template.Package // by function name
+	http      *http.Server
+	served    chan error
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start loads and builds the template's functions, then serves them.
+func Start(ctx context.Context, o Options) (*Server, error) {
+	tpl, err := template.Load(o.Template)
+	if err != nil {
+		return nil, err
+	}
+	if o.EnvVars != "" {
+		ov, err := template.LoadEnvOverrides(o.EnvVars)
+		if err != nil {
+			return nil, err
+		}
+		if err := ov.Apply(tpl); err != nil {
+			return nil, fmt.Errorf("%s: %w", o.EnvVars, err)
+		}
+	}
+	backend, err := sandbox.Detect(o.Sandbox)
+	if err != nil {
+		return nil, err
+	}
+	opts := []platform.Option{
+		platform.WithSandbox(backend),
+		platform.WithFreeze(!o.NoFreeze),
+		platform.WithToolVersion(o.Version),
+	}
+	if o.ConcurrencyLimit > 0 {
+		opts = append(opts, platform.WithConcurrencyLimit(o.ConcurrencyLimit))
+	}
+	if o.IdleTimeout > 0 {
+		opts = append(opts, platform.WithIdleTimeout(o.IdleTimeout))
+	}
+	if o.Region != "" {
+		opts = append(opts, platform.WithRegion(o.Region))
+	}
+	if o.LogSink != nil {
+		opts = append(opts, platform.WithLogSink(o.LogSink))
+	}
+	// The host's credentials stand in for an execution role, as with sam local.
+	if id := os.Getenv("AWS_ACCESS_KEY_ID"); id != "" {
+		opts = append(opts, platform.WithCredentials(id, os.Getenv("AWS_SECRET_ACCESS_KEY"), os.Getenv("AWS_SESSION_TOKEN")))
+	}
+
+	packages := map[string]template.Package{}
+	configs := make([]platform.FunctionConfig, 0, len(tpl.Functions))
+	for _, fn := range tpl.Functions {
+		pkg, err := template.Build(ctx, fn, template.BuildOptions{Log: o.BuildLog})
+		if err != nil {
+			_ = backend.Close()
+			return nil, err
+		}
+		sum, err := codeSHA256(pkg.Dir)
+		if err != nil {
+			_ = backend.Close()
+			return nil, fmt.Errorf("hash %s: %w", fn.Name, err)
+		}
+		packages[fn.Name] = pkg
+		configs = append(configs, platform.FunctionConfig{
+			Name: fn.Name, Runtime: fn.Runtime, Handler: fn.Handler, MemoryMB: fn.MemoryMB,
+			Timeout: fn.Timeout, Environment: fn.Environment, Architecture: fn.Architecture,
+			CodeDir: pkg.Dir, Bootstrap: pkg.Bootstrap, CodeSize: pkg.Size, CodeFiles: pkg.Files, CodeSHA256: sum,
+		})
+	}
+
+	listen := o.Listen
+	if listen == "" {
+		listen = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		_ = backend.Close()
+		return nil, fmt.Errorf("listen on %s: %w", listen, err)
+	}
+	p := platform.New(opts...)
+	for _, cfg := range configs {
+		if err := p.PutFunction(cfg); err != nil {
+			_ = ln.Close()
+			_ = p.Close()
+			return nil, err
+		}
+	}
+	api := lambdaapi.New(p, o.Version)
+	s := &Server{
+		URL: "http://" + ln.Addr().String(), Platform: p, API: api, Template: tpl, Packages: packages,
+		http:   &http.Server{Handler: api, ReadHeaderTimeout: 30 * time.Second},
+		served: make(chan error, 1),
+	}
+	go func() { s.served <- s.http.Serve(ln) }()
+	return s, nil
+}
+
+// Close stops accepting requests, kills every environment (in-flight invokes
+// are answered with a ServiceException) and waits until all runtime processes
+// are gone.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		// Shutdown stops listening and waits for handlers; killing the
+		// environments is what lets in-flight invokes answer and finish.
+		shutdown := make(chan error, 1)
+		go func() { shutdown <- s.http.Shutdown(ctx) }()
+		perr := s.Platform.Close()
+		s.API.Close()
+		herr := <-shutdown
+		if herr != nil {
+			herr = s.http.Close()
+		}
+		<-s.served
+		s.closeErr = errors.Join(perr, herr)
+	})
+	return s.closeErr
+}
+
+// codeSHA256 identifies a package's contents the way CodeSha256 does on
+// Lambda (base64 SHA-256), over every regular file's path and bytes.
+func codeSHA256(dir string) (string, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	sort.Strings(files)
+	h := sha256.New()
+	for _, f := range files {
+		rel, _ := filepath.Rel(dir, f)
+		fmt.Fprintf(h, "%s\x00", rel)
+		fh, err := os.Open(f)
+		if err != nil {
+			return "", err
+		}
+		_, err = io.Copy(h, fh)
+		fh.Close()
+		if err != nil {
+			return "", err
+		}
+	}
+	return base64.StdEncoding.EncodeToString(h.Sum(nil)), nil
+}
+
+// FindTemplate returns path if set, else the first of template.yaml,
+// template.yml (sam's defaults) and examples/template.yaml that exists.
+func FindTemplate(path string) (string, error) {
+	if path != "" {
+		return path, nil
+	}
+	for _, p := range []string{"template.yaml", "template.yml", filepath.Join("examples", "template.yaml")} {
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("no template.yaml here: pass --template PATH")
+}

@@ -1,0 +1,158 @@
+package platform
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"os/exec"
+	"sync"
+	"time"
+
+	"github.com/coldstartlab/coldstart/internal/runtimeapi"
+	"github.com/coldstartlab/coldstart/internal/sandbox"
+)
+
+// environment is one execution environment: a sandbox, the runtime process
+// running in it, and that runtime's own Runtime API listener.
+//
+// Its lifecycle: created → initialising (first runtime starting) → idle
+// (frozen) ⇄ busy → closed. After a timeout or crash the runtime is killed
+// but the environment lives on, "reset": the next invoke re-runs init inside
+// itself, as Lambda does (lambda-spec.md §3).
+type environment struct {
+	p      *Platform
+	fn     *function
+	cfg    FunctionConfig // as of creation; a config change retires environments
+	id     string
+	stream string
+	addr   string // host:port of the Runtime API
+
+	box  sandbox.Sandbox
+	api  *runtimeapi.Server
+	srv  *http.Server
+	logs *logPipe
+	env  []string
+
+	// Owned by whichever call holds the environment (one at a time).
+	exit   <-chan sandbox.Exit // the running runtime's exit; nil when none runs
+	gen    uint64              // runtimeapi generation of the running runtime
+	ready  bool                // the runtime has initialised and waits in /next
+	frozen bool
+
+	// lastUsed is guarded by fn.mu.
+	lastUsed time.Time
+
+	logMu   sync.Mutex
+	current *call // the call that owns log lines; nil between invokes
+
+	closeOnce sync.Once
+}
+
+func (p *Platform) newEnvironment(fn *function, cfg FunctionConfig) (*environment, error) {
+	e := &environment{p: p, fn: fn, cfg: cfg, id: newEnvironmentID(), api: runtimeapi.NewServer()}
+	e.stream = logStreamName(time.Now(), VersionLatest, e.id)
+	box, err := p.backend.New(sandbox.Spec{
+		Name:     cfg.Name + "-" + e.id[:12],
+		MemoryMB: cfg.MemoryMB,
+		CPU:      float64(cfg.MemoryMB) / 1769,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create sandbox: %w", err)
+	}
+	e.box = box
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		_ = box.Close()
+		return nil, fmt.Errorf("listen for runtime API: %w", err)
+	}
+	e.addr = ln.Addr().String()
+	// No timeouts: /next is a long poll, and a frozen runtime holds its
+	// connection open for as long as the environment lives.
+	e.srv = &http.Server{Handler: e.api, ErrorLog: discardLogger}
+	go func() { _ = e.srv.Serve(ln) }()
+	e.logs, err = newLogPipe(e.functionLine)
+	if err != nil {
+		e.api.Close()
+		_ = e.srv.Close()
+		_ = box.Close()
+		return nil, fmt.Errorf("log pipe: %w", err)
+	}
+	e.env = e.environ()
+	return e, nil
+}
+
+// startRuntime execs the bootstrap in the sandbox, for a first init or a
+// re-init after a reset. It returns when the process was started, the
+// moment Init Duration counts from.
+func (e *environment) startRuntime() (time.Time, error) {
+	e.gen = e.api.Reset()
+	e.ready = false
+	cmd := exec.Command(e.cfg.Bootstrap)
+	cmd.Dir = e.cfg.CodeDir
+	cmd.Env = e.env
+	cmd.Stdout = e.logs.w
+	cmd.Stderr = e.logs.w
+	started := time.Now()
+	exit, err := e.box.Start(cmd)
+	if err != nil {
+		return started, err
+	}
+	e.exit = exit
+	return started, nil
+}
+
+// killRuntime kills the runtime (and anything it started) and waits until it
+// is gone, so the next runtime starts in an empty sandbox.
+func (e *environment) killRuntime() {
+	e.ready = false
+	e.frozen = false
+	_ = e.box.Kill()
+	if e.exit == nil {
+		return
+	}
+	select {
+	case <-e.exit:
+	case <-time.After(10 * time.Second):
+		// A process stuck in the kernel; the sandbox's Close will try again.
+	}
+	e.exit = nil
+}
+
+// functionLine receives a line the function wrote.
+func (e *environment) functionLine(text string) { e.output(text, false) }
+
+// platformLine writes a line of the platform's own (START, REPORT, …).
+func (e *environment) platformLine(text string) { e.output(text, true) }
+
+func (e *environment) output(text string, platform bool) {
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
+	requestID := ""
+	if c := e.current; c != nil {
+		c.log.add(text)
+		if c.started {
+			requestID = c.id
+		}
+	}
+	if e.p.sink != nil {
+		e.p.sink(LogLine{Function: e.cfg.Name, Stream: e.stream, RequestID: requestID, Platform: platform, Text: text})
+	}
+}
+
+// attach makes c the owner of the lines written from now on (nil detaches).
+func (e *environment) attach(c *call) {
+	e.logMu.Lock()
+	e.current = c
+	e.logMu.Unlock()
+}
+
+// close kills the runtime and releases everything; safe to call twice and
+// from any goroutine.
+func (e *environment) close() {
+	e.closeOnce.Do(func() {
+		e.api.Close()
+		_ = e.box.Close()
+		_ = e.srv.Close()
+		e.logs.close()
+	})
+}

@@ -1,0 +1,84 @@
+package platform
+
+import (
+	"sync"
+	"time"
+)
+
+// function holds one function's configuration and its environments.
+type function struct {
+	mu   sync.Mutex
+	cfg  FunctionConfig
+	idle []*environment // most recently used last
+	all  map[*environment]struct{}
+}
+
+func newFunction(cfg FunctionConfig) *function {
+	return &function{cfg: cfg, all: map[*environment]struct{}{}}
+}
+
+// takeIdle returns the most recently used idle environment, or nil. Reusing
+// the warmest one lets the idle reaper reclaim the others, as Lambda tends to.
+func (f *function) takeIdle() *environment {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := len(f.idle)
+	if n == 0 {
+		return nil
+	}
+	e := f.idle[n-1]
+	f.idle[n-1] = nil
+	f.idle = f.idle[:n-1]
+	return e
+}
+
+func (f *function) config() FunctionConfig {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.cfg
+}
+
+// retire takes every idle environment out of service; busy ones retire when
+// they are released, because their config no longer matches.
+func (f *function) retire() []*environment {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := f.idle
+	for _, e := range out {
+		delete(f.all, e)
+	}
+	f.idle = nil
+	return out
+}
+
+// expired takes out the environments idle since before cutoff.
+func (f *function) expired(cutoff time.Time) []*environment {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []*environment
+	keep := f.idle[:0]
+	for _, e := range f.idle {
+		if e.lastUsed.Before(cutoff) {
+			out = append(out, e)
+			delete(f.all, e)
+		} else {
+			keep = append(keep, e)
+		}
+	}
+	clear(f.idle[len(keep):])
+	f.idle = keep
+	return out
+}
+
+// everything takes out every environment, idle or busy.
+func (f *function) everything() []*environment {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]*environment, 0, len(f.all))
+	for e := range f.all {
+		out = append(out, e)
+	}
+	f.all = map[*environment]struct{}{}
+	f.idle = nil
+	return out
+}

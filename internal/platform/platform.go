@@ -1,0 +1,351 @@
+package platform
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coldstartlab/coldstart/internal/runtimeapi"
+	"github.com/coldstartlab/coldstart/internal/sandbox"
+)
+
+// Platform runs functions. It is safe for concurrent use.
+type Platform struct {
+	backend     sandbox.Backend
+	limit       int64
+	idleTimeout time.Duration
+	initTimeout time.Duration
+	region      string
+	account     string
+	sink        func(LogLine)
+	freeze      bool
+	credentials map[string]string
+	toolVersion string
+
+	mu        sync.Mutex
+	functions map[string]*function
+
+	inFlight atomic.Int64
+	started  atomic.Int64 // environments ever created
+	closed   atomic.Bool
+	calls    sync.WaitGroup
+	stop     chan struct{}
+	reaper   sync.WaitGroup
+}
+
+// New returns a platform with no functions.
+func New(opts ...Option) *Platform {
+	p := &Platform{
+		backend:     sandbox.NewPlain(),
+		limit:       1000,
+		idleTimeout: 10 * time.Minute,
+		initTimeout: InitTimeout,
+		region:      "us-east-1",
+		account:     "123456789012",
+		freeze:      true,
+		toolVersion: "dev",
+		functions:   map[string]*function{},
+		stop:        make(chan struct{}),
+	}
+	for _, o := range opts {
+		o(p)
+	}
+	p.reaper.Add(1)
+	go p.reap()
+	return p
+}
+
+// Sandbox is the backend environments run in.
+func (p *Platform) Sandbox() sandbox.Backend { return p.backend }
+
+// Region is the region runtimes are told they run in.
+func (p *Platform) Region() string { return p.region }
+
+// PutFunction adds a function, or replaces one of the same name; replacing
+// retires its environments, so the next invoke is cold, as after an update on
+// Lambda.
+func (p *Platform) PutFunction(cfg FunctionConfig) error {
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	cfg.Environment = maps.Clone(cfg.Environment)
+	cfg.LastModified = time.Now().UTC()
+	cfg.RevisionID = NewRequestID()
+	p.mu.Lock()
+	f, ok := p.functions[cfg.Name]
+	if !ok {
+		p.functions[cfg.Name] = newFunction(cfg)
+		p.mu.Unlock()
+		return nil
+	}
+	p.mu.Unlock()
+	f.mu.Lock()
+	f.cfg = cfg
+	f.mu.Unlock()
+	p.Retire(cfg.Name)
+	return nil
+}
+
+// Function returns a function's configuration.
+func (p *Platform) Function(name string) (FunctionConfig, bool) {
+	f := p.function(name)
+	if f == nil {
+		return FunctionConfig{}, false
+	}
+	return f.config(), true
+}
+
+// Functions returns every function's configuration, sorted by name.
+func (p *Platform) Functions() []FunctionConfig {
+	p.mu.Lock()
+	names := slices.Sorted(maps.Keys(p.functions))
+	fns := make([]*function, len(names))
+	for i, n := range names {
+		fns[i] = p.functions[n]
+	}
+	p.mu.Unlock()
+	out := make([]FunctionConfig, len(fns))
+	for i, f := range fns {
+		out[i] = f.config()
+	}
+	return out
+}
+
+// AccountID is the account in ARNs.
+func (p *Platform) AccountID() string { return p.account }
+
+// FunctionARN is the unqualified ARN of a function.
+func (p *Platform) FunctionARN(name string) string {
+	return "arn:aws:lambda:" + p.region + ":" + p.account + ":function:" + name
+}
+
+func (p *Platform) function(name string) *function {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.functions[name]
+}
+
+// Invoke runs one invoke, on an idle environment of the function if there is
+// one, else on a new one. It returns ErrFunctionNotFound, ErrTooManyRequests
+// or ErrShuttingDown when it cannot run the invoke, and any other error only
+// when the platform itself failed; a failing function is a Result with
+// FunctionError set. The invoke runs to completion even if ctx ends first.
+func (p *Platform) Invoke(ctx context.Context, req Request) (*Result, error) {
+	received := time.Now()
+	if p.closed.Load() {
+		return nil, ErrShuttingDown
+	}
+	f := p.function(req.Function)
+	if f == nil {
+		return nil, ErrFunctionNotFound
+	}
+	if !p.reserve() {
+		return nil, ErrTooManyRequests
+	}
+	c, err := p.place(f, req, received)
+	if err != nil {
+		p.inFlight.Add(-1)
+		return nil, err
+	}
+	p.calls.Add(1)
+	go func() {
+		defer p.calls.Done()
+		c.run()
+	}()
+	select {
+	case o := <-c.respond:
+		return o.res, o.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// place picks the environment for an invoke: the warmest idle one whose
+// configuration is current, or a new one.
+func (p *Platform) place(f *function, req Request, received time.Time) (*call, error) {
+	cfg := f.config()
+	var e *environment
+	for {
+		e = f.takeIdle()
+		if e == nil || e.runs(cfg) {
+			break
+		}
+		p.discard(e)
+	}
+	cold := e == nil
+	if cold {
+		var err error
+		if e, err = p.newEnvironment(f, cfg); err != nil {
+			return nil, fmt.Errorf("start environment: %w", err)
+		}
+		f.mu.Lock()
+		f.all[e] = struct{}{}
+		f.mu.Unlock()
+		p.started.Add(1)
+		if p.closed.Load() { // Close ran while we built it
+			p.discard(e)
+			return nil, ErrShuttingDown
+		}
+	}
+	id := req.RequestID
+	if id == "" {
+		id = NewRequestID()
+	}
+	arn := req.InvokedARN
+	if arn == "" {
+		arn = p.FunctionARN(cfg.Name)
+	}
+	trace := req.TraceID
+	if trace == "" {
+		trace = newTraceID(received)
+	}
+	c := &call{
+		p: p, e: e, req: req, id: id, cold: cold, received: received,
+		respond: make(chan outcome, 1),
+		inv: runtimeapi.Invocation{
+			RequestID: id, FunctionARN: arn, TraceID: trace,
+			ClientContext: req.ClientContext, CognitoIdentity: req.CognitoIdentity,
+			ContentType: req.ContentType, Payload: req.Payload,
+		},
+	}
+	c.result.RequestID = id
+	c.result.Cold = cold
+	c.result.EnvironmentID = e.id
+	return c, nil
+}
+
+// runs reports whether the environment was started for configuration cfg;
+// environments of an older revision are retired, never reused.
+func (e *environment) runs(cfg FunctionConfig) bool {
+	return e.cfg.RevisionID == cfg.RevisionID
+}
+
+func (p *Platform) reserve() bool {
+	for {
+		n := p.inFlight.Load()
+		if n >= p.limit {
+			return false
+		}
+		if p.inFlight.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
+// release returns an environment after an invoke.
+func (p *Platform) release(e *environment) {
+	defer p.inFlight.Add(-1)
+	f := e.fn
+	f.mu.Lock()
+	_, member := f.all[e]
+	current := e.runs(f.cfg)
+	if member && current && !p.closed.Load() {
+		e.lastUsed = time.Now()
+		f.idle = append(f.idle, e)
+		f.mu.Unlock()
+		return
+	}
+	delete(f.all, e)
+	f.mu.Unlock()
+	e.close()
+}
+
+func (p *Platform) discard(e *environment) {
+	f := e.fn
+	f.mu.Lock()
+	delete(f.all, e)
+	f.mu.Unlock()
+	e.close()
+}
+
+// Retire shuts down a function's idle environments; busy ones follow when
+// their invoke ends if the configuration changed.
+func (p *Platform) Retire(name string) {
+	if f := p.function(name); f != nil {
+		closeAll(f.retire())
+	}
+}
+
+func closeAll(envs []*environment) {
+	var wg sync.WaitGroup
+	for _, e := range envs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e.close()
+		}()
+	}
+	wg.Wait()
+}
+
+// reap reclaims environments idle for longer than the idle timeout.
+func (p *Platform) reap() {
+	defer p.reaper.Done()
+	tick := min(max(p.idleTimeout/4, 10*time.Millisecond), 30*time.Second)
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case now := <-t.C:
+			p.mu.Lock()
+			fns := slices.Collect(maps.Values(p.functions))
+			p.mu.Unlock()
+			for _, f := range fns {
+				closeAll(f.expired(now.Add(-p.idleTimeout)))
+			}
+		}
+	}
+}
+
+// Stats counts environments.
+type Stats struct {
+	Functions    int
+	Environments int   // alive now
+	Busy         int64 // invokes in flight
+	Started      int64 // environments ever started
+}
+
+// Stats returns current counts.
+func (p *Platform) Stats() Stats {
+	p.mu.Lock()
+	fns := slices.Collect(maps.Values(p.functions))
+	p.mu.Unlock()
+	s := Stats{Functions: len(fns), Busy: p.inFlight.Load(), Started: p.started.Load()}
+	for _, f := range fns {
+		f.mu.Lock()
+		s.Environments += len(f.all)
+		f.mu.Unlock()
+	}
+	return s
+}
+
+// Close kills every environment, answers in-flight invokes with
+// ErrShuttingDown, and waits until every runtime process is gone.
+func (p *Platform) Close() error {
+	if p.closed.Swap(true) {
+		return nil
+	}
+	close(p.stop)
+	p.reaper.Wait()
+	p.mu.Lock()
+	fns := slices.Collect(maps.Values(p.functions))
+	p.mu.Unlock()
+	for _, f := range fns {
+		closeAll(f.everything())
+	}
+	p.calls.Wait()
+	return p.backend.Close()
+}
+
+func (p *Platform) runtimeVersionARN(runtime string) string {
+	sum := sha256.Sum256([]byte(runtime + "/coldstart/" + p.toolVersion))
+	return "arn:aws:lambda:" + p.region + "::runtime:" + hex.EncodeToString(sum[:])
+}
