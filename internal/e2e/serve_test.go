@@ -19,8 +19,8 @@ import (
 	"testing"
 	"time"
 
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/coldstartlab/coldstart/internal/lambdaclient"
@@ -269,4 +269,3 @@ func decodeError(t *testing.T, payload []byte) errorPayload {
 	}
 	return e
 }
-
