@@ -15,13 +15,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/smithy-go"
 	"github.com/coldstartlab/coldstart/internal/lambdaclient"
+	"github.com/coldstartlab/coldstart/internal/local"
 	"github.com/coldstartlab/coldstart/internal/reportlog"
+	"github.com/coldstartlab/coldstart/internal/version"
 	"github.com/spf13/cobra"
 )
 
 func newInvokeCmd() *cobra.Command {
 	var (
 		payload, endpoint, region, invocationType string
+		templatePath, envVars                     string
 		showLog                                   bool
 	)
 	cmd := &cobra.Command{
@@ -32,8 +35,12 @@ at http://127.0.0.1:3001) with LogType Tail. The response goes to stdout, the
 REPORT line (or, with --log, the whole log tail) to stderr. A function error
 exits with status 1 after printing the error payload.
 
+With --template, invoke starts the local platform itself for this one invoke,
+like 'sam local invoke': the invoke is a real cold start.
+
 FUNCTION is a name, name:qualifier or ARN, as for 'aws lambda invoke'.`,
 		Example: `  coldstart invoke Uppercase --payload '"hi"'
+  coldstart invoke --template examples/template.yaml Uppercase --payload '"hi"'
   coldstart invoke Uppercase --payload @event.json --log
   echo '"hi"' | coldstart invoke Uppercase --payload -`,
 		Args: cobra.ExactArgs(1),
@@ -41,6 +48,16 @@ FUNCTION is a name, name:qualifier or ARN, as for 'aws lambda invoke'.`,
 			body, err := readPayloadFlag(payload, cmd.InOrStdin())
 			if err != nil {
 				return err
+			}
+			if templatePath != "" {
+				s, err := local.Start(cmd.Context(), local.Options{
+					Template: templatePath, EnvVars: envVars, Version: version.String(), BuildLog: cmd.ErrOrStderr(),
+				})
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				endpoint = s.URL
 			}
 			client, err := lambdaclient.New(cmd.Context(), lambdaclient.Options{Endpoint: endpoint, Region: region, MaxAttempts: 1})
 			if err != nil {
@@ -64,6 +81,8 @@ FUNCTION is a name, name:qualifier or ARN, as for 'aws lambda invoke'.`,
 	f.StringVar(&region, "region", "", "AWS region (default: from the AWS configuration, else us-east-1)")
 	f.StringVar(&invocationType, "invocation-type", "RequestResponse", "RequestResponse, Event or DryRun")
 	f.BoolVar(&showLog, "log", false, "print the whole log tail, not just the REPORT line")
+	f.StringVarP(&templatePath, "template", "t", "", "start the local platform from this SAM template for this invoke, instead of calling --endpoint-url")
+	f.StringVarP(&envVars, "env-vars", "n", "", "with --template: JSON file of environment variable overrides")
 	return cmd
 }
 

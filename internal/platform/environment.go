@@ -23,6 +23,7 @@ type environment struct {
 	p      *Platform
 	fn     *function
 	cfg    FunctionConfig // as of creation; a config change retires environments
+	epoch  int            // the function's epoch at creation
 	id     string
 	stream string
 	addr   string // host:port of the Runtime API
@@ -48,8 +49,8 @@ type environment struct {
 	closeOnce sync.Once
 }
 
-func (p *Platform) newEnvironment(fn *function, cfg FunctionConfig) (*environment, error) {
-	e := &environment{p: p, fn: fn, cfg: cfg, id: newEnvironmentID(), api: runtimeapi.NewServer()}
+func (p *Platform) newEnvironment(fn *function, cfg FunctionConfig, epoch int) (*environment, error) {
+	e := &environment{p: p, fn: fn, cfg: cfg, epoch: epoch, id: newEnvironmentID(), api: runtimeapi.NewServer()}
 	e.stream = logStreamName(time.Now(), VersionLatest, e.id)
 	box, err := p.backend.New(sandbox.Spec{
 		Name:     cfg.Name + "-" + e.id[:12],

@@ -7,10 +7,13 @@ import (
 
 // function holds one function's configuration and its environments.
 type function struct {
-	mu   sync.Mutex
-	cfg  FunctionConfig
-	idle []*environment // most recently used last
-	all  map[*environment]struct{}
+	mu  sync.Mutex
+	cfg FunctionConfig
+	// epoch advances on every configuration change and Retire; environments
+	// of an older epoch are closed when released, never reused.
+	epoch int
+	idle  []*environment // most recently used last
+	all   map[*environment]struct{}
 }
 
 func newFunction(cfg FunctionConfig) *function {
@@ -32,17 +35,18 @@ func (f *function) takeIdle() *environment {
 	return e
 }
 
-func (f *function) config() FunctionConfig {
+func (f *function) config() (FunctionConfig, int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.cfg
+	return f.cfg, f.epoch
 }
 
-// retire takes every idle environment out of service; busy ones retire when
-// they are released, because their config no longer matches.
+// retire starts a new epoch and takes every idle environment out of service;
+// busy ones are closed when released.
 func (f *function) retire() []*environment {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.epoch++
 	out := f.idle
 	for _, e := range out {
 		delete(f.all, e)

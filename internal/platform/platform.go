@@ -88,7 +88,7 @@ func (p *Platform) PutFunction(cfg FunctionConfig) error {
 	f.mu.Lock()
 	f.cfg = cfg
 	f.mu.Unlock()
-	p.Retire(cfg.Name)
+	p.Retire(cfg.Name) // a new configuration never runs in an old environment
 	return nil
 }
 
@@ -98,7 +98,8 @@ func (p *Platform) Function(name string) (FunctionConfig, bool) {
 	if f == nil {
 		return FunctionConfig{}, false
 	}
-	return f.config(), true
+	cfg, _ := f.config()
+	return cfg, true
 }
 
 // Functions returns every function's configuration, sorted by name.
@@ -112,7 +113,7 @@ func (p *Platform) Functions() []FunctionConfig {
 	p.mu.Unlock()
 	out := make([]FunctionConfig, len(fns))
 	for i, f := range fns {
-		out[i] = f.config()
+		out[i], _ = f.config()
 	}
 	return out
 }
@@ -169,19 +170,12 @@ func (p *Platform) Invoke(ctx context.Context, req Request) (*Result, error) {
 // place picks the environment for an invoke: the warmest idle one whose
 // configuration is current, or a new one.
 func (p *Platform) place(f *function, req Request, received time.Time) (*call, error) {
-	cfg := f.config()
-	var e *environment
-	for {
-		e = f.takeIdle()
-		if e == nil || e.runs(cfg) {
-			break
-		}
-		p.discard(e)
-	}
+	cfg, epoch := f.config()
+	e := f.takeIdle() // idle environments are always of the current epoch
 	cold := e == nil
 	if cold {
 		var err error
-		if e, err = p.newEnvironment(f, cfg); err != nil {
+		if e, err = p.newEnvironment(f, cfg, epoch); err != nil {
 			return nil, fmt.Errorf("start environment: %w", err)
 		}
 		f.mu.Lock()
@@ -220,12 +214,6 @@ func (p *Platform) place(f *function, req Request, received time.Time) (*call, e
 	return c, nil
 }
 
-// runs reports whether the environment was started for configuration cfg;
-// environments of an older revision are retired, never reused.
-func (e *environment) runs(cfg FunctionConfig) bool {
-	return e.cfg.RevisionID == cfg.RevisionID
-}
-
 func (p *Platform) reserve() bool {
 	for {
 		n := p.inFlight.Load()
@@ -244,8 +232,7 @@ func (p *Platform) release(e *environment) {
 	f := e.fn
 	f.mu.Lock()
 	_, member := f.all[e]
-	current := e.runs(f.cfg)
-	if member && current && !p.closed.Load() {
+	if member && e.epoch == f.epoch && !p.closed.Load() {
 		e.lastUsed = time.Now()
 		f.idle = append(f.idle, e)
 		f.mu.Unlock()

@@ -1,0 +1,54 @@
+package selfbench
+
+import (
+	"slices"
+	"time"
+)
+
+// Figure is one measured quantity.
+type Figure struct {
+	Name string          `json:"name"`
+	N    int             `json:"n"`
+	P50  time.Duration   `json:"p50_ns"`
+	P99  time.Duration   `json:"p99_ns"`
+	Mean time.Duration   `json:"mean_ns"`
+	Min  time.Duration   `json:"min_ns"`
+	raw  []time.Duration // unsorted samples
+}
+
+func figure(name string, samples []time.Duration) Figure {
+	f := Figure{Name: name, N: len(samples), raw: samples}
+	if len(samples) == 0 {
+		return f
+	}
+	s := slices.Clone(samples)
+	slices.Sort(s)
+	var sum time.Duration
+	for _, d := range s {
+		sum += d
+	}
+	f.Min, f.Mean = s[0], sum/time.Duration(len(s))
+	f.P50, f.P99 = rank(s, 0.50), rank(s, 0.99)
+	return f
+}
+
+// rank is the nearest-rank percentile of sorted samples.
+func rank(sorted []time.Duration, q float64) time.Duration {
+	i := int(q*float64(len(sorted))+0.999999) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+// timeN runs f n times and returns each duration; the first warmup runs are discarded.
+func timeN(n, warmup int, f func() error) ([]time.Duration, error) {
+	out := make([]time.Duration, 0, n)
+	for i := range n + warmup {
+		t0 := time.Now()
+		if err := f(); err != nil {
+			return out, err
+		}
+		if i >= warmup {
+			out = append(out, time.Since(t0))
+		}
+	}
+	return out, nil
+}
