@@ -1,0 +1,76 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/coldstartlab/coldstart/internal/reportlog"
+)
+
+// The README's first command: a one-shot invoke on an embedded platform.
+func TestReadmeQuickStart(t *testing.T) {
+	cmd := exec.Command(binary, "invoke", "--template", "examples/template.yaml", "Uppercase", "--payload", `"hi"`)
+	cmd.Dir = "../.."
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if stdout.String() != "\"HI\"\n" {
+		t.Errorf("stdout %q", stdout.String())
+	}
+	var report reportlog.Report
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if r, err := reportlog.ParseReport(line); err == nil {
+			report = r
+		}
+	}
+	if !report.HasInit || report.MemorySizeMB != 1024 {
+		t.Errorf("want a cold REPORT at 1024 MB on stderr:\n%s", stderr.String())
+	}
+}
+
+func TestInvokeFunctionErrorExitStatus(t *testing.T) {
+	s := startServe(t)
+	cmd := exec.Command(binary, "invoke", "Faulty", "--endpoint-url", s.url, "--payload", `{"error":"boom"}`)
+	out, err := cmd.Output()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit %v, want status 1", err)
+	}
+	if !strings.Contains(string(out), `"errorMessage":"boom"`) {
+		t.Errorf("stdout %q lacks the error payload", out)
+	}
+}
+
+func TestSelfbenchReportsEveryFigure(t *testing.T) {
+	cmd := exec.Command(binary, "selfbench", "--template", "internal/e2e/testdata/template.yaml", "--warm", "20", "--cold", "3", "--json")
+	cmd.Dir = "../.."
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	var res struct {
+		Sandbox string
+		Figures []struct {
+			Name string
+			N    int
+			P50  int64 `json:"p50_ns"`
+		}
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if res.Sandbox != "plain" || len(res.Figures) != 7 {
+		t.Fatalf("result %+v", res)
+	}
+	for _, f := range res.Figures {
+		if f.N == 0 || f.P50 <= 0 {
+			t.Errorf("figure %q: n=%d p50=%d", f.Name, f.N, f.P50)
+		}
+	}
+}
