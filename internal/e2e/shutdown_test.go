@@ -37,3 +37,27 @@ func TestSIGTERMLeavesNoRuntime(t *testing.T) {
 		t.Error("the in-flight invoke got no answer")
 	}
 }
+
+// An environment idle past --idle-timeout is reclaimed: its process exits
+// and the next invoke is cold.
+func TestIdleEnvironmentIsReaped(t *testing.T) {
+	s := startServe(t, "--idle-timeout", "300ms")
+	if !s.invoke("Uppercase", `"a"`).report.HasInit {
+		t.Fatal("first invoke was not cold")
+	}
+	pids := s.runtimePIDs()
+	if len(pids) != 1 {
+		t.Fatalf("runtime processes: %v", pids)
+	}
+	for deadline := time.Now().Add(10 * time.Second); alive(pids[0]); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("idle environment not reaped within 10 s")
+		}
+	}
+	if h := s.health(); h["environments"] != float64(0) {
+		t.Errorf("environments after reaping: %v", h["environments"])
+	}
+	if !s.invoke("Uppercase", `"b"`).report.HasInit {
+		t.Error("invoke after reaping was not cold")
+	}
+}
