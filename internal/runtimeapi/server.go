@@ -202,16 +202,10 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, id string, isEr
 		writeError(w, http.StatusBadRequest, "InvalidRequestID", "Invalid request ID")
 		return
 	}
-	if s.state != stateRunning {
-		from := s.state
-		s.mu.Unlock()
-		writeTransitionError(w, from, target)
+	gen, ok := s.enter(w, stateRunning, target)
+	if !ok {
 		return
 	}
-	s.state = target
-	gen := s.gen
-	s.mu.Unlock()
-
 	ev, status, body := takeResponse(r, id, isError)
 	ev.Gen = gen
 	s.mu.Lock()
@@ -224,6 +218,21 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, id string, isEr
 	s.mu.Unlock()
 	s.events <- ev
 	writeJSON(w, status, body)
+}
+
+// enter moves the runtime from state from to state to, or answers 403 if it
+// is elsewhere. It is called with s.mu held and releases it.
+func (s *Server) enter(w http.ResponseWriter, from, to state) (gen uint64, ok bool) {
+	if s.state != from {
+		at := s.state
+		s.mu.Unlock()
+		writeTransitionError(w, at, to)
+		return 0, false
+	}
+	s.state = to
+	gen = s.gen
+	s.mu.Unlock()
+	return gen, true
 }
 
 var statusOK = []byte(`{"status":"OK"}`)
@@ -272,16 +281,10 @@ func takeResponse(r *http.Request, id string, isError bool) (ev Event, status in
 // initError takes /init/error, allowed only before the first /next.
 func (s *Server) initError(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	if s.state != stateStarted {
-		from := s.state
-		s.mu.Unlock()
-		writeTransitionError(w, from, stateInitError)
+	gen, ok := s.enter(w, stateStarted, stateInitError)
+	if !ok {
 		return
 	}
-	s.state = stateInitError
-	gen := s.gen
-	s.mu.Unlock()
-
 	payload, size, err := readBody(r)
 	errType := NormalizeErrorType(r.Header.Get(HeaderErrorType))
 	if err != nil || size > MaxPayload || len(payload) == 0 {
