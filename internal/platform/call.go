@@ -29,10 +29,11 @@ type call struct {
 	errorType    string        // REPORT Error Type
 	oom          bool
 
-	answered bool
-	result   Result
-	respond  chan outcome
-	sent     bool
+	answered  bool
+	finishing bool // answered early; counted in function.finishing until release
+	result    Result
+	respond   chan outcome
+	sent      bool
 }
 
 type outcome struct {
@@ -48,6 +49,14 @@ func (c *call) run() {
 	}
 	c.start = time.Now()
 	deadline := c.start.Add(e.cfg.Timeout)
+	if e.ready {
+		select {
+		case <-e.exit: // the runtime died while idle: the environment is reset
+			e.exit = nil
+			e.killRuntime()
+		default:
+		}
+	}
 	if e.ready || !c.p.closed.Load() && c.initInInvoke(deadline) {
 		c.begin()
 		c.inv.Deadline = deadline
@@ -300,6 +309,8 @@ func (c *call) answer(payload []byte, functionError, errType string) {
 	c.result.FunctionError = functionError
 	c.result.ErrorType = errType
 	if !c.req.Tail {
+		c.finishing = true
+		c.p.markFinishing(c.e)
 		c.deliver()
 	}
 }
@@ -359,6 +370,8 @@ func (c *call) finish() {
 	c.result.InitDuration = c.initDuration
 	c.result.Report = rep
 	c.result.Log = c.log.buf
+	// Release first: a client that re-invokes the moment it has its answer
+	// must find this environment idle.
+	c.p.release(e, c.finishing)
 	c.deliver()
-	c.p.release(e)
 }

@@ -14,6 +14,9 @@ type function struct {
 	epoch int
 	idle  []*environment // most recently used last
 	all   map[*environment]struct{}
+	// finishing counts environments of the current epoch whose invoke has
+	// been answered but not yet completed (no /next again yet).
+	finishing int
 }
 
 func newFunction(cfg FunctionConfig) *function {
@@ -35,6 +38,12 @@ func (f *function) takeIdle() *environment {
 	return e
 }
 
+func (f *function) finishingCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.finishing
+}
+
 func (f *function) config() (FunctionConfig, int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -47,6 +56,7 @@ func (f *function) retire() []*environment {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.epoch++
+	f.finishing = 0 // those environments will not come back
 	out := f.idle
 	for _, e := range out {
 		delete(f.all, e)

@@ -31,8 +31,12 @@ type Platform struct {
 	mu        sync.Mutex
 	functions map[string]*function
 
-	inFlight atomic.Int64
-	started  atomic.Int64 // environments ever created
+	inFlight  atomic.Int64
+	finishing atomic.Int64 // answered invokes still holding their environment
+	started   atomic.Int64 // environments ever created
+
+	relMu    sync.Mutex
+	released chan struct{} // closed and replaced at every release: a broadcast
 	closed   atomic.Bool
 	calls    sync.WaitGroup
 	stop     chan struct{}
@@ -52,6 +56,7 @@ func New(opts ...Option) *Platform {
 		toolVersion: "dev",
 		functions:   map[string]*function{},
 		stop:        make(chan struct{}),
+		released:    make(chan struct{}),
 	}
 	for _, o := range opts {
 		o(p)
@@ -146,10 +151,11 @@ func (p *Platform) Invoke(ctx context.Context, req Request) (*Result, error) {
 	if f == nil {
 		return nil, ErrFunctionNotFound
 	}
-	if !p.reserve() {
+	settle := received.Add(settleWait)
+	if !p.await(settle, p.reserve, func() bool { return p.finishing.Load() > 0 }) {
 		return nil, ErrTooManyRequests
 	}
-	c, err := p.place(f, req, received)
+	c, err := p.place(f, req, received, settle)
 	if err != nil {
 		p.inFlight.Add(-1)
 		return nil, err
@@ -167,11 +173,46 @@ func (p *Platform) Invoke(ctx context.Context, req Request) (*Result, error) {
 	}
 }
 
-// place picks the environment for an invoke: the warmest idle one whose
-// configuration is current, or a new one.
-func (p *Platform) place(f *function, req Request, received time.Time) (*call, error) {
+// settleWait is how long an invoke waits for an environment that has
+// answered but not yet completed its previous invoke. A runtime calls /next
+// a fraction of a millisecond after responding; on loopback a client can
+// re-invoke even sooner, which on AWS network latency never allows. Without
+// the wait a sequential client would meet spurious cold starts and 429s.
+const settleWait = 10 * time.Millisecond
+
+// await retries ok until it succeeds, while pending says an environment
+// release could change the answer, until the deadline.
+func (p *Platform) await(deadline time.Time, ok, pending func() bool) bool {
+	var timer *time.Timer
+	for {
+		p.relMu.Lock()
+		released := p.released // taken before the check, so no release is missed
+		p.relMu.Unlock()
+		if ok() {
+			return true
+		}
+		wait := time.Until(deadline)
+		if !pending() || wait <= 0 {
+			return false
+		}
+		if timer == nil {
+			timer = time.NewTimer(wait)
+			defer timer.Stop()
+		}
+		select {
+		case <-released:
+		case <-timer.C:
+			return ok()
+		}
+	}
+}
+
+// place picks the environment for an invoke: the warmest idle one, or one
+// about to become idle, or a new one.
+func (p *Platform) place(f *function, req Request, received, settle time.Time) (*call, error) {
 	cfg, epoch := f.config()
-	e := f.takeIdle() // idle environments are always of the current epoch
+	var e *environment // idle environments are always of the current epoch
+	p.await(settle, func() bool { e = f.takeIdle(); return e != nil }, func() bool { return f.finishingCount() > 0 })
 	cold := e == nil
 	if cold {
 		var err error
@@ -226,21 +267,46 @@ func (p *Platform) reserve() bool {
 	}
 }
 
-// release returns an environment after an invoke.
-func (p *Platform) release(e *environment) {
-	defer p.inFlight.Add(-1)
+// release returns an environment after an invoke; finishing says the
+// invoke was counted as answered-but-not-complete.
+func (p *Platform) release(e *environment, finishing bool) {
 	f := e.fn
 	f.mu.Lock()
+	if finishing {
+		if e.epoch == f.epoch {
+			f.finishing--
+		}
+		p.finishing.Add(-1)
+	}
 	_, member := f.all[e]
-	if member && e.epoch == f.epoch && !p.closed.Load() {
+	keep := member && e.epoch == f.epoch && !p.closed.Load()
+	if keep {
 		e.lastUsed = time.Now()
 		f.idle = append(f.idle, e)
-		f.mu.Unlock()
-		return
+	} else {
+		delete(f.all, e)
 	}
-	delete(f.all, e)
 	f.mu.Unlock()
-	e.close()
+	p.inFlight.Add(-1)
+	p.relMu.Lock()
+	close(p.released)
+	p.released = make(chan struct{})
+	p.relMu.Unlock()
+	if !keep {
+		e.close()
+	}
+}
+
+// markFinishing counts an answered invoke whose environment is still busy.
+// The function counts it only if the environment can return to its pool.
+func (p *Platform) markFinishing(e *environment) {
+	f := e.fn
+	f.mu.Lock()
+	if e.epoch == f.epoch {
+		f.finishing++
+	}
+	f.mu.Unlock()
+	p.finishing.Add(1)
 }
 
 func (p *Platform) discard(e *environment) {

@@ -125,12 +125,14 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	add(FloorCold, bare)
 
 	fmt.Fprintln(progress, "cold invokes…")
-	cold, err := timeN(o.Cold, 0, func() error {
-		s.Platform.Retire(o.Function)
-		return post(url)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("cold: %w", err)
+	var cold []time.Duration
+	for range o.Cold {
+		s.Platform.Retire(o.Function) // untimed: the previous environment goes first
+		t0 := time.Now()
+		if err := post(url); err != nil {
+			return nil, fmt.Errorf("cold: %w", err)
+		}
+		cold = append(cold, time.Since(t0))
 	}
 	add(ColdClient, cold)
 	var inits, overheads []time.Duration
