@@ -175,10 +175,13 @@ func (p *Platform) Invoke(ctx context.Context, req Request) (*Result, error) {
 
 // settleWait is how long an invoke waits for an environment that has
 // answered but not yet completed its previous invoke. A runtime calls /next
-// a fraction of a millisecond after responding; on loopback a client can
-// re-invoke even sooner, which on AWS network latency never allows. Without
-// the wait a sequential client would meet spurious cold starts and 429s.
-const settleWait = 10 * time.Millisecond
+// a fraction of a millisecond after responding, but on loopback a client can
+// re-invoke even sooner, which the network between a client and AWS never
+// allows; without the wait a sequential client meets spurious cold starts and
+// 429s. The bound is generous because a loaded machine (CI, the race
+// detector) can stall a healthy runtime for tens of milliseconds; a runtime
+// that works longer after responding gets a new environment, as on AWS.
+const settleWait = 100 * time.Millisecond
 
 // await retries ok until it succeeds, while pending says an environment
 // release could change the answer, until the deadline.
@@ -272,11 +275,8 @@ func (p *Platform) reserve() bool {
 func (p *Platform) release(e *environment, finishing bool) {
 	f := e.fn
 	f.mu.Lock()
-	if finishing {
-		if e.epoch == f.epoch {
-			f.finishing--
-		}
-		p.finishing.Add(-1)
+	if finishing && e.epoch == f.epoch {
+		f.finishing-- // together with the append below: waiters see one or the other
 	}
 	_, member := f.all[e]
 	keep := member && e.epoch == f.epoch && !p.closed.Load()
@@ -287,7 +287,12 @@ func (p *Platform) release(e *environment, finishing bool) {
 		delete(f.all, e)
 	}
 	f.mu.Unlock()
+	// Free the concurrency slot before saying nothing is finishing, or a
+	// waiter could see neither and answer 429.
 	p.inFlight.Add(-1)
+	if finishing {
+		p.finishing.Add(-1)
+	}
 	p.relMu.Lock()
 	close(p.released)
 	p.released = make(chan struct{})
