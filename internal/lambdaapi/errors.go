@@ -16,6 +16,7 @@ const (
 	codeTooManyRequests     = "TooManyRequestsException"
 	codeService             = "ServiceException"
 	codeUnknownOperation    = "UnknownOperationException"
+	codePreconditionFailed  = "PreconditionFailedException"
 	reasonConcurrencyLimit  = "ConcurrentInvocationLimitExceeded"
 	headerErrorType         = "X-Amzn-ErrorType"
 	headerRequestID         = "x-amzn-RequestId" // Lambda's spelling; set without canonicalising

@@ -28,11 +28,14 @@ type functionConfiguration struct {
 	RevisionID       string            `json:"RevisionId"`
 	State            string            `json:"State"`
 	LastUpdateStatus string            `json:"LastUpdateStatus"`
-	PackageType      string            `json:"PackageType"`
-	Architectures    []string          `json:"Architectures"`
-	EphemeralStorage map[string]int    `json:"EphemeralStorage"`
-	SnapStart        map[string]string `json:"SnapStart"`
-	LoggingConfig    map[string]string `json:"LoggingConfig"`
+	// Set only while an update is in progress (the update's own response).
+	LastUpdateStatusReason     string            `json:"LastUpdateStatusReason,omitempty"`
+	LastUpdateStatusReasonCode string            `json:"LastUpdateStatusReasonCode,omitempty"`
+	PackageType                string            `json:"PackageType"`
+	Architectures              []string          `json:"Architectures"`
+	EphemeralStorage           map[string]int    `json:"EphemeralStorage"`
+	SnapStart                  map[string]string `json:"SnapStart"`
+	LoggingConfig              map[string]string `json:"LoggingConfig"`
 }
 
 type environmentVars struct {

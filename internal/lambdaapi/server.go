@@ -30,6 +30,7 @@ func New(p *platform.Platform, version string) *Server {
 	s.mux.HandleFunc("POST /2015-03-31/functions/{name}/invocations", s.invoke)
 	s.mux.HandleFunc("GET /2015-03-31/functions/{name}", s.getFunction)
 	s.mux.HandleFunc("GET /2015-03-31/functions/{name}/configuration", s.getFunctionConfiguration)
+	s.mux.HandleFunc("PUT /2015-03-31/functions/{name}/configuration", s.updateFunctionConfiguration)
 	s.mux.HandleFunc("GET /2015-03-31/functions/{$}", s.listFunctions)
 	s.mux.HandleFunc("GET /2015-03-31/functions", s.listFunctions)
 	s.mux.HandleFunc("GET /health", s.health)

@@ -54,6 +54,9 @@ func (c *FunctionConfig) validate() error {
 	case c.Timeout < MinTimeout || c.Timeout > MaxTimeout:
 		return fmt.Errorf("function %s: Timeout %v outside 1–900 s", c.Name, c.Timeout)
 	}
+	if _, err := ValidateEnvironment(c.Environment); err != nil {
+		return fmt.Errorf("function %s: %w", c.Name, err)
+	}
 	if c.Architecture == "" {
 		c.Architecture = "x86_64"
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -30,6 +31,7 @@ type Platform struct {
 
 	mu        sync.Mutex
 	functions map[string]*function
+	updateMu  sync.Mutex // serialises UpdateFunction's read-modify-write
 
 	inFlight  atomic.Int64
 	finishing atomic.Int64 // answered invokes still holding their environment
@@ -95,6 +97,32 @@ func (p *Platform) PutFunction(cfg FunctionConfig) error {
 	f.mu.Unlock()
 	p.Retire(cfg.Name) // a new configuration never runs in an old environment
 	return nil
+}
+
+// ErrRevisionMismatch is returned by UpdateFunction for a stale RevisionID.
+var ErrRevisionMismatch = errors.New("revision id does not match")
+
+// UpdateFunction changes a function's configuration atomically: change
+// edits a copy, which is validated and put like PutFunction (so the next
+// invoke is cold). A non-empty revisionID must match the current revision.
+func (p *Platform) UpdateFunction(name, revisionID string, change func(*FunctionConfig)) (FunctionConfig, error) {
+	p.updateMu.Lock()
+	defer p.updateMu.Unlock()
+	f := p.function(name)
+	if f == nil {
+		return FunctionConfig{}, ErrFunctionNotFound
+	}
+	cfg, _ := f.config()
+	if revisionID != "" && revisionID != cfg.RevisionID {
+		return FunctionConfig{}, ErrRevisionMismatch
+	}
+	cfg.Environment = maps.Clone(cfg.Environment)
+	change(&cfg)
+	if err := p.PutFunction(cfg); err != nil {
+		return FunctionConfig{}, err
+	}
+	cfg, _ = f.config()
+	return cfg, nil
 }
 
 // Function returns a function's configuration.

@@ -45,3 +45,8 @@ func writeFile(t testing.TB, dir, name, content string, perm os.FileMode) string
 	}
 	return path
 }
+
+// lambdaReservedMsg is Lambda's wording for reserved keys (lambda-spec.md §2).
+const lambdaReservedMsg = "Lambda was unable to configure your environment variables because the environment variables " +
+	"you have provided contains reserved keys that are currently not supported for modification. " +
+	"Reserved keys used in this request: "

@@ -99,7 +99,7 @@ func TestEnvOverridesApply(t *testing.T) {
 		{
 			name:    "reserved key",
 			o:       EnvOverrides{"B": {"AWS_REGION": "eu-west-1"}},
-			wantErr: "function B: " + reservedMsg + "AWS_REGION",
+			wantErr: "function B: " + lambdaReservedMsg + "AWS_REGION",
 		},
 		{
 			name:    "invalid key in Parameters names every function",
