@@ -1,0 +1,198 @@
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+)
+
+// Writer appends records to a results file, one JSON object per line. It
+// flushes and fsyncs at most every syncEvery, so a crash loses at most the
+// samples of that window, and never leaves a half-written line behind a
+// complete one.
+type Writer struct {
+	mu       sync.Mutex
+	f        *os.File // nil when writing to a plain io.Writer (stdout)
+	w        *bufio.Writer
+	lastSync time.Time
+	err      error
+}
+
+const syncEvery = 250 * time.Millisecond
+
+// Create starts a new results file ("-" for stdout) with its header.
+func Create(path string, run Run) (*Writer, error) {
+	run.Kind = KindRun
+	if path == "-" {
+		w := &Writer{w: bufio.NewWriter(os.Stdout)}
+		return w, w.write(run, true)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("create results: %w", err)
+	}
+	w := &Writer{f: f, w: bufio.NewWriter(f)}
+	return w, w.write(run, true)
+}
+
+// Append reopens an existing results file to continue it; a torn last line
+// (from a crash) is cut off first so new lines start clean.
+func Append(path string, validBytes int64) (*Writer, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open results: %w", err)
+	}
+	if err := f.Truncate(validBytes); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("truncate torn line: %w", err)
+	}
+	if _, err := f.Seek(validBytes, io.SeekStart); err != nil {
+		f.Close()
+		return nil, err
+	}
+	w := &Writer{f: f, w: bufio.NewWriter(f)}
+	return w, w.write(map[string]any{"kind": KindResume, "at": time.Now().UTC()}, true)
+}
+
+// Sample appends one sample.
+func (w *Writer) Sample(s Sample) error {
+	s.Kind = KindSample
+	return w.write(s, false)
+}
+
+func (w *Writer) write(v any, sync bool) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return w.err
+	}
+	w.w.Write(b)
+	w.w.WriteByte('\n')
+	if sync || time.Since(w.lastSync) >= syncEvery {
+		w.err = w.flush()
+	}
+	return w.err
+}
+
+func (w *Writer) flush() error {
+	w.lastSync = time.Now()
+	if err := w.w.Flush(); err != nil {
+		return err
+	}
+	if w.f != nil {
+		return w.f.Sync()
+	}
+	return nil
+}
+
+// Close flushes everything and closes the file.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	err := w.flush()
+	if w.f != nil {
+		err = errors.Join(err, w.f.Close())
+	}
+	return err
+}
+
+// Results is a results file read back.
+type Results struct {
+	Run     Run
+	Samples []Sample
+	// ValidBytes is where the last complete line ends; a resumed run
+	// continues from there.
+	ValidBytes int64
+	// Warnings lists lines that were skipped (a torn last line, garbage).
+	Warnings []string
+}
+
+// Read reads a results stream: a run header, then samples. A torn or
+// malformed line is skipped with a warning, never fatal.
+func Read(r io.Reader) (*Results, error) {
+	res := &Results{}
+	br := bufio.NewReaderSize(r, 1<<20)
+	var offset int64
+	line := 0
+	for {
+		b, err := br.ReadBytes('\n')
+		if len(b) > 0 {
+			line++
+			complete := b[len(b)-1] == '\n'
+			if !complete {
+				res.Warnings = append(res.Warnings, fmt.Sprintf("line %d: incomplete last line (%d bytes) skipped", line, len(b)))
+			} else if perr := res.add(bytes.TrimSpace(b), line); perr != nil {
+				res.Warnings = append(res.Warnings, perr.Error())
+			} else {
+				res.ValidBytes = offset + int64(len(b))
+			}
+			offset += int64(len(b))
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return res, err
+		}
+	}
+	if res.Run.Kind != KindRun {
+		return res, errors.New("no run header: not a coldstart results file")
+	}
+	return res, nil
+}
+
+func (res *Results) add(b []byte, line int) error {
+	if len(b) == 0 {
+		return nil
+	}
+	var head struct {
+		Kind string `json:"kind"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return fmt.Errorf("line %d: not JSON, skipped", line)
+	}
+	switch head.Kind {
+	case KindRun:
+		if res.Run.Kind == KindRun {
+			return fmt.Errorf("line %d: second run header skipped", line)
+		}
+		return json.Unmarshal(b, &res.Run)
+	case KindSample:
+		var s Sample
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("line %d: bad sample skipped: %v", line, err)
+		}
+		res.Samples = append(res.Samples, s)
+	case KindResume:
+	default:
+		return fmt.Errorf("line %d: unknown kind %q skipped", line, head.Kind)
+	}
+	return nil
+}
+
+// ReadFile reads a results file ("-" for stdin).
+func ReadFile(path string) (*Results, error) {
+	if path == "-" {
+		return Read(os.Stdin)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	res, err := Read(f)
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", path, err)
+	}
+	return res, nil
+}

@@ -1,0 +1,73 @@
+package target
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/coldstartlab/coldstart/internal/bench"
+	"github.com/coldstartlab/coldstart/internal/lambdaclient"
+	"github.com/coldstartlab/coldstart/internal/local"
+)
+
+// AWS returns a target for AWS Lambda itself, with the SDK's default
+// credential chain.
+func AWS(ctx context.Context, region, profile string) (*Lambda, error) {
+	client, err := lambdaclient.New(ctx, lambdaclient.Options{Region: region, Profile: profile, MaxAttempts: 1})
+	if err != nil {
+		return nil, err
+	}
+	return newLambda(client, bench.TargetInfo{Kind: "aws", Region: client.Options().Region}), nil
+}
+
+// Endpoint returns a target for any server speaking the Lambda API, such as
+// a `coldstart serve` started elsewhere.
+func Endpoint(ctx context.Context, url, region string) (*Lambda, error) {
+	client, err := lambdaclient.New(ctx, lambdaclient.Options{Endpoint: url, Region: region, MaxAttempts: 1})
+	if err != nil {
+		return nil, err
+	}
+	return newLambda(client, bench.TargetInfo{Kind: "endpoint", Endpoint: url, Region: client.Options().Region}), nil
+}
+
+// LocalOptions configures the embedded platform.
+type LocalOptions struct {
+	Template    string
+	IdleTimeout time.Duration
+	Sandbox     string
+	Region      string
+	Version     string
+	BuildLog    io.Writer
+}
+
+// Local starts the embedded platform on 127.0.0.1:0 and returns a target
+// pointed at it through the same client as AWS; close it to stop the platform.
+func Local(ctx context.Context, o LocalOptions) (*Lambda, io.Closer, error) {
+	s, err := local.Start(ctx, local.Options{
+		Template: o.Template, IdleTimeout: o.IdleTimeout, Sandbox: o.Sandbox, Region: o.Region,
+		Version: o.Version, BuildLog: o.BuildLog,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	client, err := lambdaclient.New(ctx, lambdaclient.Options{Endpoint: s.URL, Region: s.Platform.Region(), MaxAttempts: 1})
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	backend := s.Platform.Sandbox()
+	caps := backend.Capabilities()
+	limits := "none"
+	if caps.MemoryLimit || caps.CPULimit {
+		limits = fmt.Sprintf("memory %v, cpu %v", caps.MemoryLimit, caps.CPULimit)
+	}
+	t := newLambda(client, bench.TargetInfo{Kind: "local", Endpoint: s.URL, Region: s.Platform.Region(),
+		Sandbox: backend.Name(), SandboxLimits: limits})
+	t.idle = o.IdleTimeout
+	t.packages = map[string]bench.VariantInfo{}
+	for name, pkg := range s.Packages {
+		t.packages[name] = bench.VariantInfo{PackageBytes: pkg.Size, PackageFiles: pkg.Files}
+	}
+	return t, s, nil
+}
