@@ -4,14 +4,48 @@ import (
 	"bytes"
 	"encoding/json"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/coldstartlab/coldstart/internal/bench"
 	"github.com/coldstartlab/coldstart/internal/reportlog"
 )
 
-// The README's first command: a one-shot invoke on an embedded platform.
+// The README's first command: the quickstart benchmark (results into a
+// temporary file rather than the checkout).
 func TestReadmeQuickStart(t *testing.T) {
+	results := filepath.Join(t.TempDir(), "results.jsonl")
+	cmd := exec.Command(binary, "bench", "examples/quickstart.yaml", "-o", results)
+	cmd.Dir = "../.."
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	for _, want := range []string{"uppercase-go @ 128 MB", "uppercase-go @ 1024 MB", "Cold start (Init):", "Warm:", "per 1M invokes", "fastest at"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	res, err := bench.ReadFile(results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every cold-phase sample is a verified cold start or flagged as not one.
+	cold := 0
+	for _, s := range res.Samples {
+		if s.Phase == bench.PhaseCold && (s.Cold || s.Flag == bench.FlagNotCold) {
+			cold++
+		}
+	}
+	if len(res.Samples) != 3*(20+5+100) || cold != 60 || res.Run.Target.Kind != "local" {
+		t.Errorf("%d samples, %d cold-phase samples accounted for, target %q", len(res.Samples), cold, res.Run.Target.Kind)
+	}
+}
+
+// One invoke on an embedded platform, like sam local invoke.
+func TestInvokeWithTemplate(t *testing.T) {
 	cmd := exec.Command(binary, "invoke", "--template", "examples/template.yaml", "Uppercase", "--payload", `"hi"`)
 	cmd.Dir = "../.."
 	var stdout, stderr bytes.Buffer
