@@ -13,14 +13,16 @@ import (
 )
 
 // Writer appends records to a results file, one JSON object per line. It
-// flushes and fsyncs at most every syncEvery, so a crash loses at most the
-// samples of that window, and never leaves a half-written line behind a
-// complete one.
+// flushes and fsyncs at most every syncEvery, and a line never waits longer
+// than that in the buffer (a timer flushes it when no further line comes), so
+// a crash loses at most the samples of that window, and never leaves a
+// half-written line behind a complete one.
 type Writer struct {
 	mu       sync.Mutex
 	f        *os.File // nil when writing to a plain io.Writer (stdout)
 	w        *bufio.Writer
 	lastSync time.Time
+	timer    *time.Timer // pending flush of buffered lines, or nil
 	err      error
 }
 
@@ -80,11 +82,27 @@ func (w *Writer) write(v any, sync bool) error {
 	w.w.WriteByte('\n')
 	if sync || time.Since(w.lastSync) >= syncEvery {
 		w.err = w.flush()
+	} else if w.timer == nil {
+		// The next line may be seconds away (the idle strategy waits out
+		// the idle lifetime): flush this one when its window ends anyway.
+		var t *time.Timer
+		t = time.AfterFunc(syncEvery-time.Since(w.lastSync), func() {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			if w.timer == t && w.err == nil {
+				w.err = w.flush()
+			}
+		})
+		w.timer = t
 	}
 	return w.err
 }
 
 func (w *Writer) flush() error {
+	if w.timer != nil {
+		w.timer.Stop()
+		w.timer = nil
+	}
 	w.lastSync = time.Now()
 	if err := w.w.Flush(); err != nil {
 		return err
@@ -131,10 +149,13 @@ func Read(r io.Reader) (*Results, error) {
 			complete := b[len(b)-1] == '\n'
 			if !complete {
 				res.Warnings = append(res.Warnings, fmt.Sprintf("line %d: incomplete last line (%d bytes) skipped", line, len(b)))
-			} else if perr := res.add(bytes.TrimSpace(b), line); perr != nil {
-				res.Warnings = append(res.Warnings, perr.Error())
 			} else {
+				// A complete line stays even when it is skipped (garbage, a
+				// kind from a newer version): resuming cuts only a torn tail.
 				res.ValidBytes = offset + int64(len(b))
+				if perr := res.add(bytes.TrimSpace(b), line); perr != nil {
+					res.Warnings = append(res.Warnings, perr.Error())
+				}
 			}
 			offset += int64(len(b))
 		}

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"math"
 	"strconv"
 	"time"
 
@@ -80,10 +81,13 @@ func (p *parser) warm(n *yaml.Node, ph *Phase) {
 
 func (p *parser) load(n *yaml.Node, ph *Phase) {
 	m := p.mapping(n, "load", "rate", "duration", "runs", "fresh", "max_in_flight")
+	rateOK := false
 	if v := m["rate"]; v == nil {
 		p.fail(n, "load needs `rate:` (requests per second)")
-	} else if ph.Rate = p.float(v, "rate"); ph.Rate <= 0 || ph.Rate > 100000 {
+	} else if ph.Rate = p.float(v, "rate"); !(ph.Rate > 0 && ph.Rate <= 100000) { // negated so that NaN fails
 		p.fail(v, "rate %g: want more than 0 and at most 100000 requests per second", ph.Rate)
+	} else {
+		rateOK = true
 	}
 	if v := m["duration"]; v == nil {
 		p.fail(n, "load needs `duration:` (e.g. 5m)")
@@ -93,10 +97,24 @@ func (p *parser) load(n *yaml.Node, ph *Phase) {
 	ph.Runs = p.count(m["runs"], n, "runs", 1)
 	ph.Fresh = p.bool(m["fresh"], "fresh")
 	ph.MaxInFlight = p.count(m["max_in_flight"], n, "max_in_flight", 1000)
-	if planned := (loadgen.Options{Rate: ph.Rate, Duration: ph.Duration}).Planned(); planned < 1 && len(p.errs) == 0 {
+	// Only a valid rate and duration may reach loadgen's Planned: it loops
+	// forever when a request's offset overflows time.Duration (a rate of 0 or
+	// NaN, or one interval longer than ~292 years).
+	if !rateOK || ph.Duration <= 0 {
+		return
+	}
+	if ph.Duration.Seconds()+1/ph.Rate >= maxLoadSeconds {
+		p.fail(n, "load at %g rps for %v: the schedule is too long for one run", ph.Rate, ph.Duration)
+		return
+	}
+	if planned := (loadgen.Options{Rate: ph.Rate, Duration: ph.Duration}).Planned(); planned < 1 {
 		p.fail(n, "load plans %d requests per run: raise rate or duration", planned)
 	}
 }
+
+// maxLoadSeconds bounds a load run so every request offset fits in a
+// time.Duration, with room to spare for rounding (about 146 years).
+const maxLoadSeconds = float64(math.MaxInt64/int64(time.Second)) / 2
 
 func (p *parser) burst(n *yaml.Node, ph *Phase) {
 	m := p.mapping(n, "burst", "concurrency", "runs", "fresh")

@@ -100,7 +100,8 @@ func progressOf(samples []Sample) map[key]map[int]bool {
 
 // remaining lists the seqs of a repetition that are not done yet.
 func remaining(planned int, done map[int]bool) []int {
-	out := make([]int, 0, planned-len(done))
+	// done may hold seqs beyond planned (a results file edited by hand).
+	out := make([]int, 0, max(planned-len(done), 0))
 	for i := range planned {
 		if !done[i] {
 			out = append(out, i)

@@ -98,7 +98,7 @@ func (r *Runner) payload(v Variant) []byte {
 
 func (r *Runner) complete(step Step, mb int) bool {
 	for rep := range step.Reps() {
-		if len(r.done[key{step.Variant.Name, mb, step.PhaseIndex, rep}]) < step.Planned() {
+		if len(remaining(step.Planned(), r.done[key{step.Variant.Name, mb, step.PhaseIndex, rep}])) > 0 {
 			return false
 		}
 	}
@@ -171,7 +171,9 @@ func (d *driver) sample(inv Invocation, rep, seq int, intended time.Time) Sample
 			s.ErrorType = e.ErrorType
 		}
 	}
-	if s.Phase == PhaseCold && !s.Cold {
+	// An invoke that got no response (throttled, refused) found no
+	// environment at all: it is a failure, not a not-cold sample.
+	if s.Phase == PhaseCold && !s.Cold && inv.Err == nil {
 		s.Flag = FlagNotCold
 	}
 	return s

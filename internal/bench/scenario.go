@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -89,6 +92,8 @@ type PricingSpec struct {
 	Line       int
 }
 
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
 // Load reads and validates a scenario file.
 func Load(path string) (*Scenario, error) {
 	raw, err := os.ReadFile(path)
@@ -105,7 +110,12 @@ func Parse(raw []byte, path string) (*Scenario, error) {
 		Local: LocalSpec{IdleTimeout: 2 * time.Second}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		// yaml.v3 says "yaml: line 3: …"; say "file:3: …" like every other error.
+		msg := err.Error()
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			return nil, fmt.Errorf("%s:%s: %s", path, m[1], m[2])
+		}
+		return nil, fmt.Errorf("%s: %s", path, strings.TrimPrefix(msg, "yaml: "))
 	}
 	p := &parser{file: path, dir: filepath.Dir(path)}
 	if len(doc.Content) == 0 {
@@ -178,7 +188,7 @@ func (p *parser) scenario(n *yaml.Node, sc *Scenario) {
 	}
 	if v := m["cold_ratio"]; v != nil {
 		sc.ColdRatio = p.float(v, "cold_ratio")
-		if sc.ColdRatio < 0 || sc.ColdRatio > 1 {
+		if !(sc.ColdRatio >= 0 && sc.ColdRatio <= 1) { // negated so that NaN fails
 			p.fail(v, "cold_ratio must be between 0 and 1 (a share: 0.01 is 1%%)")
 		}
 	}
@@ -330,8 +340,8 @@ func (p *parser) pricing(n *yaml.Node, ps *PricingSpec) {
 		if v := m[key]; v != nil {
 			*dst = p.float(v, key)
 			ps.SetPrices = true
-			if *dst < 0 {
-				p.fail(v, "%s price must not be negative", key)
+			if !(*dst >= 0) || math.IsInf(*dst, 0) { // NaN fails too
+				p.fail(v, "%s price must be a finite number, not negative", key)
 			}
 		}
 	}

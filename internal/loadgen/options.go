@@ -56,7 +56,11 @@ const maxPlanned = 1 << 40
 // offset is when request i is intended, relative to the run's start. It is
 // computed from i each time, never by adding intervals, so no drift builds up.
 func (o Options) offset(i int) time.Duration {
-	return time.Duration(float64(i) * float64(time.Second) / o.Rate)
+	f := float64(i) * float64(time.Second) / o.Rate
+	if f >= math.MaxInt64 { // saturate: converting a larger float wraps negative
+		return math.MaxInt64
+	}
+	return time.Duration(f)
 }
 
 // Planned is how many requests the run sends: Requests if set, else the
@@ -64,6 +68,10 @@ func (o Options) offset(i int) time.Duration {
 func (o Options) Planned() int {
 	if o.Requests > 0 {
 		return o.Requests
+	}
+	// Out of range (what withDefaults rejects), there is nothing to plan.
+	if !(o.Rate > 0) || math.IsInf(o.Rate, 0) || o.Duration <= 0 || o.Duration.Seconds()*o.Rate > maxPlanned {
+		return 0
 	}
 	n := int(math.Ceil(o.Duration.Seconds() * o.Rate))
 	// Float rounding can leave n one off either way; settle it on offset itself.

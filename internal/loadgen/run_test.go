@@ -472,3 +472,22 @@ func TestRequestsOverridesDuration(t *testing.T) {
 		t.Fatal("negative Requests accepted")
 	}
 }
+
+func TestPlannedNeverHangs(t *testing.T) {
+	tests := []struct {
+		o    Options
+		want int
+	}{
+		{Options{Rate: 0, Duration: time.Second}, 0},
+		{Options{Rate: math.NaN(), Duration: time.Second}, 0},
+		{Options{Rate: math.Inf(1), Duration: time.Second}, 0},
+		{Options{Rate: 1e300, Duration: time.Hour}, 0},  // beyond maxPlanned
+		{Options{Rate: 1e-300, Duration: time.Hour}, 1}, // only the request at t=0
+		{Options{Rate: 1e-9, Duration: 1<<63 - 1}, 10},  // one every 31.7 years for 292 years
+	}
+	for _, tt := range tests {
+		if got := tt.o.Planned(); got != tt.want {
+			t.Errorf("%+v: planned %d, want %d", tt.o, got, tt.want)
+		}
+	}
+}

@@ -154,13 +154,13 @@ func (g *Group) add(s *bench.Sample) {
 }
 
 func (g *Group) finish(m *Model, so stats.Options) {
-	g.Cold = stats.Summarize(g.initMS, so)
-	g.FirstInvoke = stats.Summarize(g.firstMS, so)
-	g.ColdClient = stats.Summarize(g.coldClientMS, so)
-	g.Warm = stats.Summarize(g.warmMS, so)
-	g.WarmClient = stats.Summarize(g.warmClientMS, so)
-	g.Load = stats.Summarize(g.loadMS, so)
-	g.Burst = stats.Summarize(g.burstMS, so)
+	g.Cold = summarize(g.initMS, so)
+	g.FirstInvoke = summarize(g.firstMS, so)
+	g.ColdClient = summarize(g.coldClientMS, so)
+	g.Warm = summarize(g.warmMS, so)
+	g.WarmClient = summarize(g.warmClientMS, so)
+	g.Load = summarize(g.loadMS, so)
+	g.Burst = summarize(g.burstMS, so)
 	g.ColdBilledMS, g.WarmBilledMS = stats.Mean(g.coldBilled), stats.Mean(g.warmBilled)
 	if len(g.coldBilled) == 0 {
 		g.ColdBilledMS = 0
@@ -182,11 +182,27 @@ func (g *Group) finish(m *Model, so stats.Options) {
 		}
 	}
 	if g.NotCold > 0 {
-		m.Warnings = append(m.Warnings, fmt.Sprintf("%s: %d cold-phase invokes found a warm environment (flagged not-cold, left out of cold statistics)", g.Label(), g.NotCold))
+		m.Warnings = append(m.Warnings, fmt.Sprintf("%s: %s found a warm environment (flagged not-cold, left out of cold statistics)", g.Label(), plural(g.NotCold, "cold-phase invoke")))
 	}
 	if g.Failed > 0 {
 		m.Warnings = append(m.Warnings, fmt.Sprintf("%s: %d of %d invokes failed", g.Label(), g.Failed, g.Invokes))
 	}
+}
+
+// resampleBudget bounds the bootstrap's work per series (samples ×
+// resamples): a long load run would otherwise take seconds to summarise.
+// Below 2,000 samples every series gets the full resample count.
+const resampleBudget = 20_000_000
+
+func summarize(xs []float64, so stats.Options) stats.Summary {
+	if n := len(xs); n > 0 {
+		full := so.Resamples
+		if full == 0 {
+			full = stats.DefaultResamples
+		}
+		so.Resamples = min(full, max(200, resampleBudget/n))
+	}
+	return stats.Summarize(xs, so)
 }
 
 // findings compares variants at each memory size against the fastest, and
@@ -204,14 +220,16 @@ func findings(groups []Group, so stats.Options) []Finding {
 	sort.Ints(mems)
 	for _, mb := range mems {
 		gs := byMemory[mb]
-		out = append(out, compareBy(gs, "cold", "to start", func(g Group) []float64 { return g.initMS }, so)...)
-		out = append(out, compareBy(gs, "warm", "warm", func(g Group) []float64 { return g.warmMS }, so)...)
+		out = append(out, compareBy(gs, "cold", "to start", "cold start", func(g Group) []float64 { return g.initMS }, so)...)
+		out = append(out, compareBy(gs, "warm", "when warm", "warm duration", func(g Group) []float64 { return g.warmMS }, so)...)
 	}
 	out = append(out, sweepVerdicts(groups)...)
 	return out
 }
 
-func compareBy(gs []Group, kind, what string, series func(Group) []float64, so stats.Options) []Finding {
+// compareBy compares each group with the fastest by a series: faster
+// completes "A is 3× faster …" and noun names the quantity.
+func compareBy(gs []Group, kind, faster, noun string, series func(Group) []float64, so stats.Options) []Finding {
 	var with []Group
 	for _, g := range gs {
 		if len(series(g)) > 0 {
@@ -229,12 +247,12 @@ func compareBy(gs []Group, kind, what string, series func(Group) []float64, so s
 		f := Finding{Kind: kind, Comparison: &c}
 		switch {
 		case len(c.Warnings) > 0 && !c.RatioCI.OK:
-			f.Text = fmt.Sprintf("%s is %.2f× faster %s than %s (%s)", best.Variant, c.Ratio, what, g.Variant, c.Warnings[0])
+			f.Text = fmt.Sprintf("%s is %.2f× faster %s than %s at %d MB (%s)", best.Variant, c.Ratio, faster, g.Variant, g.MemoryMB, c.Warnings[0])
 		case !c.Significant:
-			f.Text = fmt.Sprintf("%s and %s: no significant difference %s at %d MB (p=%.2f)", best.Variant, g.Variant, what, g.MemoryMB, c.P)
+			f.Text = fmt.Sprintf("%s and %s: no significant difference in %s at %d MB (p=%.2f)", best.Variant, g.Variant, noun, g.MemoryMB, c.P)
 		default:
 			f.Text = fmt.Sprintf("%s is %.2f× faster %s than %s [%.2f–%.2f] at %d MB (p=%.3g)",
-				best.Variant, c.Ratio, what, g.Variant, c.RatioCI.Lo, c.RatioCI.Hi, g.MemoryMB, c.P)
+				best.Variant, c.Ratio, faster, g.Variant, c.RatioCI.Lo, c.RatioCI.Hi, g.MemoryMB, c.P)
 		}
 		out = append(out, f)
 	}

@@ -81,7 +81,8 @@ func (m *Model) groupBlock(w io.Writer, g *Group, o TableOptions) {
 		for _, b := range g.Monthly {
 			monthly = append(monthly, fmt.Sprintf("%s at %s", Dollars(b.TotalUSD), volume(b.Invocations)))
 		}
-		fmt.Fprintf(w, "  Cost:               %s per 1M invokes (%.0f%% cold)   per month: %s\n",
+		// %.3g: a cold ratio of 0.001 is "0.1% cold", not "0% cold".
+		fmt.Fprintf(w, "  Cost:               %s per 1M invokes (%.3g%% cold)   per month: %s\n",
 			Dollars(g.CostPer1M), m.ColdRatio*100, strings.Join(monthly, ", "))
 	}
 	if g.Failed > 0 {
@@ -118,6 +119,7 @@ func (m *Model) compareTable(w io.Writer) {
 	t.SetOutputMirror(w)
 	t.SetStyle(table.StyleLight)
 	t.Style().Options.SeparateRows = false
+	t.Style().Format.Header = text.FormatDefault // as written: lower case
 	t.AppendHeader(table.Row{"variant", "memory", "cold init (mean)", "", "first invoke", "warm p50", "", "max mem", "$ per 1M", ""})
 	for _, g := range m.Groups {
 		t.AppendRow(table.Row{
