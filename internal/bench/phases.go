@@ -44,7 +44,7 @@ func (p *parser) phases(n *yaml.Node, sc *Scenario) {
 
 func (p *parser) cold(n *yaml.Node, ph *Phase) {
 	m := p.mapping(n, "cold", "samples", "strategy", "concurrency", "wait")
-	ph.Samples = p.count(m["samples"], n, "samples", 10)
+	ph.Samples = p.count(m["samples"], "samples", 10)
 	ph.Strategy = p.str(m["strategy"], "strategy")
 	if ph.Strategy == "" {
 		ph.Strategy = StrategyReconfigure
@@ -55,7 +55,7 @@ func (p *parser) cold(n *yaml.Node, ph *Phase) {
 			p.fail(v, "concurrency applies only to strategy parallel")
 		}
 	case StrategyParallel:
-		ph.Concurrency = p.count(m["concurrency"], n, "concurrency", ph.Samples)
+		ph.Concurrency = p.count(m["concurrency"], "concurrency", ph.Samples)
 	default:
 		p.fail(m["strategy"], "cold strategy %q: want reconfigure, parallel or idle", ph.Strategy)
 	}
@@ -69,7 +69,7 @@ func (p *parser) cold(n *yaml.Node, ph *Phase) {
 
 func (p *parser) warm(n *yaml.Node, ph *Phase) {
 	m := p.mapping(n, "warm", "samples", "warmup")
-	ph.Samples = p.count(m["samples"], n, "samples", 100)
+	ph.Samples = p.count(m["samples"], "samples", 100)
 	ph.Warmup = 3
 	if v := m["warmup"]; v != nil {
 		ph.Warmup = p.int(v, "warmup")
@@ -94,9 +94,9 @@ func (p *parser) load(n *yaml.Node, ph *Phase) {
 	} else {
 		ph.Duration = p.duration(v, "duration")
 	}
-	ph.Runs = p.count(m["runs"], n, "runs", 1)
+	ph.Runs = p.count(m["runs"], "runs", 1)
 	ph.Fresh = p.bool(m["fresh"], "fresh")
-	ph.MaxInFlight = p.count(m["max_in_flight"], n, "max_in_flight", 1000)
+	ph.MaxInFlight = p.count(m["max_in_flight"], "max_in_flight", 1000)
 	// Only a valid rate and duration may reach loadgen's Planned: it loops
 	// forever when a request's offset overflows time.Duration (a rate of 0 or
 	// NaN, or one interval longer than ~292 years).
@@ -118,13 +118,13 @@ const maxLoadSeconds = float64(math.MaxInt64/int64(time.Second)) / 2
 
 func (p *parser) burst(n *yaml.Node, ph *Phase) {
 	m := p.mapping(n, "burst", "concurrency", "runs", "fresh")
-	ph.Concurrency = p.count(m["concurrency"], n, "concurrency", 10)
-	ph.Runs = p.count(m["runs"], n, "runs", 1)
+	ph.Concurrency = p.count(m["concurrency"], "concurrency", 10)
+	ph.Runs = p.count(m["runs"], "runs", 1)
 	ph.Fresh = p.bool(m["fresh"], "fresh")
 }
 
 // count reads a positive whole number, or def when absent.
-func (p *parser) count(n, parent *yaml.Node, what string, def int) int {
+func (p *parser) count(n *yaml.Node, what string, def int) int {
 	if n == nil {
 		return def
 	}

@@ -7,12 +7,11 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"runtime"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/coldstartlab/coldstart/internal/bench"
 	"github.com/coldstartlab/coldstart/internal/lambdaclient"
 	"github.com/coldstartlab/coldstart/internal/local"
 	"github.com/coldstartlab/coldstart/internal/platform"
@@ -31,18 +30,10 @@ type Options struct {
 
 // Result is one selfbench run.
 type Result struct {
-	Machine  Machine  `json:"machine"`
+	Machine  bench.Host `json:"machine"`
 	Sandbox  string   `json:"sandbox"`
 	Function string   `json:"function"`
 	Figures  []Figure `json:"figures"`
-}
-
-// Machine describes where the run happened.
-type Machine struct {
-	CPU    string `json:"cpu"`
-	CPUs   int    `json:"cpus"`
-	Go     string `json:"go"`
-	Kernel string `json:"kernel"`
 }
 
 // Names of the figures, in the order printed.
@@ -73,7 +64,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if !ok {
 		return nil, fmt.Errorf("function %s is not in %s", o.Function, o.Template)
 	}
-	res := &Result{Machine: machine(), Sandbox: s.Platform.Sandbox().Name(), Function: o.Function}
+	res := &Result{Machine: bench.CurrentHost(), Sandbox: s.Platform.Sandbox().Name(), Function: o.Function}
 	add := func(name string, samples []time.Duration) {
 		res.Figures = append(res.Figures, figure(name, samples))
 	}
@@ -164,22 +155,6 @@ func postOnce(c *http.Client, url string) error {
 		return fmt.Errorf("POST %s: %s %s", url, resp.Status, resp.Header.Get("X-Amz-Function-Error"))
 	}
 	return nil
-}
-
-func machine() Machine {
-	m := Machine{CPUs: runtime.NumCPU(), Go: runtime.Version()}
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-				m.CPU = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
-	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
-		m.Kernel = strings.TrimSpace(string(b))
-	}
-	return m
 }
 
 // Get returns the named figure.
