@@ -10,6 +10,7 @@ import (
 	"github.com/coldstartlab/coldstart/internal/report"
 	"github.com/coldstartlab/coldstart/internal/version"
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 )
 
 func newBenchCmd() *cobra.Command {
@@ -87,12 +88,13 @@ Ctrl-C stops cleanly: the results so far are kept and summarised, and
 	return cmd
 }
 
-// isTerminal reports whether w is a character device, i.e. a terminal.
+// isTerminal reports whether w is a terminal with a known width: bars drawn
+// into a zero-width terminal (some CI runners' ptys) would be invisible.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
 	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
+	return err == nil && ws.Col > 0
 }

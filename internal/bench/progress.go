@@ -169,7 +169,9 @@ func (b *BarProgress) Phase(label string, total int) PhaseProgress {
 		mpb.AppendDecorators(
 			decor.CountersNoUnit("%d/%d", decor.WCSyncSpace),
 			decor.AverageSpeed(nil, " %.1f/s", decor.WCSyncSpace),
-			decor.Any(func(decor.Statistics) string { return bp.extra() }, decor.WCSyncSpace),
+			// Decorators run inside mpb's render loop: they must use the
+			// Statistics given, never call back into the bar (that deadlocks).
+			decor.Any(func(st decor.Statistics) string { return bp.extra(st) }, decor.WCSyncSpace),
 			decor.OnComplete(decor.AverageETA(decor.ET_STYLE_GO, decor.WCSyncSpace), "done"),
 		),
 	)
@@ -191,14 +193,14 @@ type barPhase struct {
 	once  sync.Once
 }
 
-func (bp *barPhase) extra() string {
+func (bp *barPhase) extra(st decor.Statistics) string {
 	bp.t.mu.Lock()
 	defer bp.t.mu.Unlock()
 	s := fmt.Sprintf("%d cold", bp.t.cold)
 	if bp.t.errs > 0 {
 		s += fmt.Sprintf(" · %d failed", bp.t.errs)
 	}
-	if bp.t.status != "" && bp.bar.Current() < int64(bp.total) {
+	if bp.t.status != "" && !st.Completed {
 		s += " · " + bp.t.status
 	}
 	return s
