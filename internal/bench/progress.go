@@ -155,16 +155,19 @@ type BarProgress struct {
 	p *mpb.Progress
 }
 
-// NewBarProgress draws on w, which must be a terminal.
+// NewBarProgress draws on w, which should be a terminal (it draws with
+// cursor movements whatever w is).
 func NewBarProgress(w io.Writer) *BarProgress {
-	return &BarProgress{p: mpb.New(mpb.WithOutput(w), mpb.WithWidth(32), mpb.WithRefreshRate(120*time.Millisecond))}
+	// The container width is the line width when w is not a terminal; on a
+	// terminal its own width wins. The bar itself is 32 cells either way.
+	return &BarProgress{p: mpb.New(mpb.WithOutput(w), mpb.WithWidth(160), mpb.WithRefreshRate(120*time.Millisecond), mpb.WithAutoRefresh())}
 }
 
 // Phase adds a bar.
 func (b *BarProgress) Phase(label string, total int) PhaseProgress {
 	bp := &barPhase{total: total}
 	bp.t.start = time.Now()
-	bp.bar = b.p.AddBar(int64(total),
+	bp.bar = b.p.AddBar(int64(total), mpb.BarWidth(32),
 		mpb.PrependDecorators(decor.Name(label, decor.WCSyncSpaceR)),
 		mpb.AppendDecorators(
 			decor.CountersNoUnit("%d/%d", decor.WCSyncSpace),
