@@ -31,9 +31,9 @@ type Options struct {
 // Result is one selfbench run.
 type Result struct {
 	Machine  bench.Host `json:"machine"`
-	Sandbox  string   `json:"sandbox"`
-	Function string   `json:"function"`
-	Figures  []Figure `json:"figures"`
+	Sandbox  string     `json:"sandbox"`
+	Function string     `json:"function"`
+	Figures  []Figure   `json:"figures"`
 }
 
 // Names of the figures, in the order printed.
