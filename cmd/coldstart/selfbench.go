@@ -52,6 +52,8 @@ machine; absolute numbers do not.`,
 	f.IntVar(&o.Warm, "warm", 2000, "samples per warm figure")
 	f.IntVar(&o.Cold, "cold", 50, "samples per cold figure")
 	f.BoolVar(&asJSON, "json", false, "print JSON instead of a table")
+	f.StringVar(&o.Sandbox, "sandbox", "auto", "environment sandbox: auto, cgroup1, cgroup2 or plain")
+	f.BoolVar(&o.NoFreeze, "no-freeze", false, "do not freeze environments between invokes")
 	return cmd
 }
 

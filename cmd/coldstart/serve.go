@@ -61,22 +61,18 @@ examples/template.yaml.`,
 	f.StringVarP(&o.Template, "template", "t", "", "SAM template file")
 	f.StringVar(&o.Listen, "listen", "127.0.0.1:3001", "address for the Lambda API (port 0 picks a free one)")
 	f.StringVarP(&o.EnvVars, "env-vars", "n", "", "JSON file of environment variable overrides, as for 'sam local' ({\"Fn\":{\"K\":\"v\"},\"Parameters\":{…}})")
-	f.StringVar(&o.Sandbox, "sandbox", "auto", "environment sandbox: auto or plain")
+	f.StringVar(&o.Sandbox, "sandbox", "auto", "environment sandbox: auto (the best this host supports), cgroup1, cgroup2 or plain")
 	f.IntVar(&o.ConcurrencyLimit, "concurrency-limit", 1000, "concurrent invokes allowed across all functions; more get 429 TooManyRequestsException")
 	f.DurationVar(&o.IdleTimeout, "idle-timeout", 10*time.Minute, "reclaim an environment after it has been idle this long")
 	f.StringVar(&o.Region, "region", "us-east-1", "AWS_REGION given to functions and used in ARNs")
 	f.BoolVar(&o.NoFreeze, "no-freeze", false, "let environments run between invokes instead of freezing them as Lambda does")
+	f.Float64Var(&o.CPUScale, "cpu-scale", 1, "multiply each environment's CPU share (MemorySize/1769 vCPU) to model a faster or slower host")
 	f.BoolVarP(&quiet, "quiet", "q", false, "do not print function logs")
 	return cmd
 }
 
 func printBanner(w io.Writer, s *local.Server, tpl string) {
-	caps := s.Platform.Sandbox().Capabilities()
-	limits := "no memory or CPU limits"
-	if caps.MemoryLimit || caps.CPULimit {
-		limits = fmt.Sprintf("memory limit %v, CPU limit %v", caps.MemoryLimit, caps.CPULimit)
-	}
-	fmt.Fprintf(w, "coldstart %s · sandbox %s (%s; freeze: %s)\n", version.String(), s.Platform.Sandbox().Name(), limits, caps.Freeze)
+	fmt.Fprintf(w, "coldstart %s · sandbox %s: %s\n", version.String(), s.Platform.Sandbox().Name(), s.Limits())
 	fmt.Fprintf(w, "%d function(s) from %s:\n", len(s.Template.Functions), tpl)
 	for _, fn := range s.Template.Functions {
 		pkg := s.Packages[fn.Name]

@@ -78,7 +78,8 @@ type TargetSpec struct {
 // LocalSpec configures the embedded platform of the local target.
 type LocalSpec struct {
 	IdleTimeout time.Duration // default 2 s, so the idle strategy runs in seconds
-	Sandbox     string        // auto | plain | …
+	Sandbox     string        // auto | plain | cgroup1 | cgroup2
+	CPUScale    float64       // 0 = 1: environments get memory/1769 vCPU
 }
 
 // PricingSpec overrides the price table.
@@ -325,11 +326,22 @@ func (p *parser) target(n *yaml.Node, t *TargetSpec) {
 }
 
 func (p *parser) local(n *yaml.Node, l *LocalSpec) {
-	m := p.mapping(n, "local", "idle_timeout", "sandbox")
+	m := p.mapping(n, "local", "idle_timeout", "sandbox", "cpu_scale")
 	if v := m["idle_timeout"]; v != nil {
 		l.IdleTimeout = p.duration(v, "idle_timeout")
 	}
 	l.Sandbox = p.str(m["sandbox"], "sandbox")
+	switch l.Sandbox {
+	case "", "auto", "plain", "cgroup1", "cgroup2":
+	default:
+		p.fail(m["sandbox"], "sandbox %q: want auto, plain, cgroup1 or cgroup2", l.Sandbox)
+	}
+	if v := m["cpu_scale"]; v != nil {
+		l.CPUScale = p.float(v, "cpu_scale")
+		if !(l.CPUScale > 0 && l.CPUScale <= 64) {
+			p.fail(v, "cpu_scale must be more than 0 and at most 64")
+		}
+	}
 }
 
 func (p *parser) pricing(n *yaml.Node, ps *PricingSpec) {

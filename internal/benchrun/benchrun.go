@@ -182,7 +182,7 @@ func startTarget(ctx context.Context, sc *bench.Scenario, o Options) (bench.Targ
 	switch kind {
 	case "", "local":
 		t, closer, err := target.Local(ctx, target.LocalOptions{Template: sc.Template, IdleTimeout: sc.Local.IdleTimeout,
-			Sandbox: sc.Local.Sandbox, Region: region, Version: o.Version, BuildLog: o.BuildLog})
+			Sandbox: sc.Local.Sandbox, Region: region, Version: o.Version, BuildLog: o.BuildLog, CPUScale: sc.Local.CPUScale})
 		return t, closer, err
 	case "endpoint":
 		if endpoint == "" {

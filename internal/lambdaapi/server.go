@@ -62,7 +62,8 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		"region":  s.p.Region(),
 		"sandbox": map[string]any{
 			"backend": s.p.Sandbox().Name(), "memoryLimit": caps.MemoryLimit, "cpuLimit": caps.CPULimit,
-			"freeze": caps.Freeze, "peakMemory": caps.PeakMemory,
+			"freeze": caps.Freeze, "peakMemory": caps.PeakMemory, "notes": caps.Notes,
+			"cpuScale": s.p.CPUScale(),
 		},
 		"functions":    st.Functions,
 		"environments": st.Environments,

@@ -16,7 +16,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,6 +38,7 @@ type Options struct {
 	IdleTimeout      time.Duration // default 10 minutes
 	Region           string        // default us-east-1
 	NoFreeze         bool
+	CPUScale         float64 // 0 = 1: environments get memory/1769 vCPU
 	LogSink          func(platform.LogLine)
 	BuildLog         io.Writer // build progress; nil = silent
 	Version          string
@@ -86,6 +89,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	}
 	if o.Region != "" {
 		opts = append(opts, platform.WithRegion(o.Region))
+	}
+	if o.CPUScale > 0 {
+		opts = append(opts, platform.WithCPUScale(o.CPUScale))
 	}
 	if o.LogSink != nil {
 		opts = append(opts, platform.WithLogSink(o.LogSink))
@@ -198,6 +204,33 @@ func codeSHA256(dir string) (string, error) {
 		}
 	}
 	return base64.StdEncoding.EncodeToString(h.Sum(nil)), nil
+}
+
+// Limits describes what the sandbox enforces, for banners and run headers:
+// e.g. "memory = MemorySize, CPU = MemorySize/1769 vCPU (max 2) · freeze: cgroup v1 freezer".
+func (s *Server) Limits() string {
+	b := s.Platform.Sandbox()
+	c := b.Capabilities()
+	var parts []string
+	if c.MemoryLimit {
+		parts = append(parts, "memory = MemorySize")
+	} else {
+		parts = append(parts, "no memory limit")
+	}
+	if c.CPULimit {
+		cpu := "CPU = MemorySize/1769 vCPU"
+		if scale := s.Platform.CPUScale(); scale != 1 {
+			cpu += fmt.Sprintf(" × %g", scale)
+		}
+		parts = append(parts, cpu+fmt.Sprintf(" (max %d)", runtime.NumCPU()))
+	} else {
+		parts = append(parts, "no CPU limit")
+	}
+	out := strings.Join(parts, ", ") + " · freeze: " + c.Freeze + " · peak: " + c.PeakMemory
+	if c.Notes != "" {
+		out += " · " + c.Notes
+	}
+	return out
 }
 
 // FindTemplate returns path if set, else the first of template.yaml,

@@ -273,6 +273,9 @@ func (c *call) invokeEvent(ev runtimeapi.Event) (done bool) {
 func (c *call) exited(ex sandbox.Exit) {
 	errType := exitErrorType(ex)
 	c.oom = ex.OOM
+	if ex.OOM {
+		c.e.broken = true // the next invoke gets a new environment
+	}
 	msg := fmt.Sprintf("RequestId: %s Error: Runtime exited with error: %s", c.id, ex)
 	c.e.platformLine(msg)
 	c.e.platformLine(errType)
@@ -356,6 +359,10 @@ func (c *call) finish() {
 	}
 	if c.initDuration > 0 {
 		rep.HasInit, rep.InitDurationMS = true, reportlog.Millis(c.initDuration)
+	}
+	if c.p.backend.Capabilities().CPULimit {
+		// Not a Lambda field: it says what CPU this local run really had.
+		rep.Extra = []reportlog.Field{{Key: reportlog.FieldCPUShare, Value: fmt.Sprintf("%.3g vCPU", c.p.CPUShare(e.cfg.MemoryMB))}}
 	}
 	e.platformLine(rep.String())
 	e.attach(nil)

@@ -39,6 +39,9 @@ type environment struct {
 	gen    uint64              // runtimeapi generation of the running runtime
 	ready  bool                // the runtime has initialised and waits in /next
 	frozen bool
+	// broken environments are closed on release instead of reused: after an
+	// out-of-memory kill the sandbox's peak sits at the limit for good.
+	broken bool
 
 	// lastUsed is guarded by fn.mu.
 	lastUsed time.Time
@@ -55,7 +58,7 @@ func (p *Platform) newEnvironment(fn *function, cfg FunctionConfig, epoch int) (
 	box, err := p.backend.New(sandbox.Spec{
 		Name:     cfg.Name + "-" + e.id[:12],
 		MemoryMB: cfg.MemoryMB,
-		CPU:      float64(cfg.MemoryMB) / 1769,
+		CPU:      p.CPUShare(cfg.MemoryMB),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create sandbox: %w", err)

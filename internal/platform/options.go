@@ -50,3 +50,7 @@ func WithCredentials(accessKeyID, secretAccessKey, sessionToken string) Option {
 
 // WithToolVersion names coldstart's version in INIT_START lines.
 func WithToolVersion(v string) Option { return func(p *Platform) { p.toolVersion = v } }
+
+// WithCPUScale multiplies every environment's CPU share (memory/1769 vCPU):
+// above 1 models a host faster than Lambda's, below 1 a slower one (default 1).
+func WithCPUScale(f float64) Option { return func(p *Platform) { p.cpuScale = f } }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -28,6 +29,8 @@ type Platform struct {
 	freeze      bool
 	credentials map[string]string
 	toolVersion string
+	cpuScale    float64
+	hostCPUs    float64
 
 	mu        sync.Mutex
 	functions map[string]*function
@@ -56,6 +59,8 @@ func New(opts ...Option) *Platform {
 		account:     "123456789012",
 		freeze:      true,
 		toolVersion: "dev",
+		cpuScale:    1,
+		hostCPUs:    float64(runtime.NumCPU()),
 		functions:   map[string]*function{},
 		stop:        make(chan struct{}),
 		released:    make(chan struct{}),
@@ -150,6 +155,18 @@ func (p *Platform) Functions() []FunctionConfig {
 	}
 	return out
 }
+
+// MBPerVCPU is the memory size that buys one full vCPU on Lambda.
+const MBPerVCPU = 1769
+
+// CPUShare is the share of a CPU an environment of memoryMB gets:
+// memoryMB/1769 vCPU, scaled by WithCPUScale, capped at the host's CPUs.
+func (p *Platform) CPUShare(memoryMB int) float64 {
+	return min(float64(memoryMB)/MBPerVCPU*p.cpuScale, p.hostCPUs)
+}
+
+// CPUScale is the factor WithCPUScale set.
+func (p *Platform) CPUScale() float64 { return p.cpuScale }
 
 // AccountID is the account in ARNs.
 func (p *Platform) AccountID() string { return p.account }
@@ -307,7 +324,7 @@ func (p *Platform) release(e *environment, finishing bool) {
 		f.finishing-- // together with the append below: waiters see one or the other
 	}
 	_, member := f.all[e]
-	keep := member && e.epoch == f.epoch && !p.closed.Load()
+	keep := member && e.epoch == f.epoch && !e.broken && !p.closed.Load()
 	if keep {
 		e.lastUsed = time.Now()
 		f.idle = append(f.idle, e)

@@ -32,6 +32,10 @@ type Report struct {
 // Field is one "Key: Value" pair of a platform line.
 type Field struct{ Key, Value string }
 
+// FieldCPUShare is coldstart's own REPORT field: the CPU share the local
+// sandbox enforced for the environment (memory/1769 vCPU, scaled, capped).
+const FieldCPUShare = "CPU Share"
+
 // REPORT field names.
 const (
 	fieldRequestID       = "RequestId"
@@ -164,7 +168,7 @@ func (r *Report) set(f Field) error {
 var knownKeys = []string{
 	fieldRequestID, fieldDuration, fieldBilled, fieldMemorySize, fieldMaxMemory,
 	fieldInitDuration, fieldRestoreDuration, fieldBilledRestore, fieldStatus, fieldErrorType, fieldPhase,
-	"XRAY TraceId", "SegmentId", "Sampled", "CPU Share",
+	"XRAY TraceId", "SegmentId", "Sampled", FieldCPUShare,
 }
 
 // splitFields splits "K: V\tK: V…" into fields. Values never contain tabs; when

@@ -12,10 +12,21 @@ package sandbox
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
+	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
+
+var instances atomic.Int64
+
+// instanceDir names a backend instance's own cgroup subtree, coldstart/<pid>-<n>:
+// two platforms in one process never remove each other's cgroups.
+func instanceDir() string {
+	return "coldstart/" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(instances.Add(1), 10)
+}
 
 // Spec describes the environment a Sandbox is created for.
 type Spec struct {
@@ -48,6 +59,7 @@ type Capabilities struct {
 	CPULimit    bool   // CPU is enforced
 	Freeze      string // how Freeze works, e.g. "SIGSTOP" or "cgroup freezer"
 	PeakMemory  string // where PeakMemory comes from, e.g. "procfs VmHWM"
+	Notes       string // what else a user should know, e.g. which controllers are missing
 }
 
 // Sandbox is one environment's container. Start may be called again after the
@@ -86,14 +98,40 @@ func (e Exit) String() string {
 	return fmt.Sprintf("exit status %d", e.Code)
 }
 
-// Detect returns the backend named by preference: "plain", or "auto" for the
-// best one this host supports.
+// Detect returns the backend named by preference, or for "auto" the best
+// this host supports: one that enforces memory and CPU limits (cgroup v1,
+// then v2), else cgroup v2 with what it has, else plain.
 func Detect(preference string) (Backend, error) {
 	switch preference {
-	case "", "auto", "plain":
+	case "plain":
 		return NewPlain(), nil
-	case "cgroup1", "cgroup2":
-		return nil, fmt.Errorf("sandbox %q is not available in this version; use auto or plain", preference)
+	case "cgroup1":
+		return newCgroup1()
+	case "cgroup2":
+		return newCgroup2()
+	case "", "auto":
+		var partial Backend
+		for _, try := range []func() (Backend, error){newCgroup1, newCgroup2} {
+			b, err := try()
+			if err != nil {
+				continue
+			}
+			if c := b.Capabilities(); c.MemoryLimit && c.CPULimit {
+				if partial != nil {
+					partial.Close()
+				}
+				return b, nil
+			}
+			if partial == nil {
+				partial = b
+			} else {
+				b.Close()
+			}
+		}
+		if partial != nil {
+			return partial, nil
+		}
+		return NewPlain(), nil
 	default:
 		return nil, fmt.Errorf("unknown sandbox %q (want auto, plain, cgroup1 or cgroup2)", preference)
 	}

@@ -9,8 +9,12 @@ import (
 
 // Print writes the result as a table, each figure beside its floor.
 func (r *Result) Print(w io.Writer) {
-	fmt.Fprintf(w, "coldstart selfbench · %s · %d CPU · %s · kernel %s · sandbox %s\n\n",
-		r.Machine.CPU, r.Machine.CPUs, r.Machine.Go, r.Machine.Kernel, r.Sandbox)
+	freeze := "freeze on"
+	if !r.Freeze {
+		freeze = "freeze off"
+	}
+	fmt.Fprintf(w, "coldstart selfbench · %s · %d CPU · %s · kernel %s · sandbox %s, %s\n\n",
+		r.Machine.CPU, r.Machine.CPUs, r.Machine.Go, r.Machine.Kernel, r.Sandbox, freeze)
 	fmt.Fprintf(w, "%-55s %6s %10s %10s %10s  %s\n", "", "n", "p50", "p99", "mean", "vs floor")
 	floorWarm, floorCold := r.Get(FloorWarm), r.Get(FloorCold)
 	for _, f := range r.Figures {

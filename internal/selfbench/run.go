@@ -26,12 +26,15 @@ type Options struct {
 	Cold     int      // samples per cold figure
 	Progress io.Writer
 	Version  string
+	Sandbox  string // auto | cgroup1 | cgroup2 | plain
+	NoFreeze bool
 }
 
 // Result is one selfbench run.
 type Result struct {
 	Machine  bench.Host `json:"machine"`
 	Sandbox  string     `json:"sandbox"`
+	Freeze   bool       `json:"freeze"`
 	Function string     `json:"function"`
 	Figures  []Figure   `json:"figures"`
 }
@@ -55,7 +58,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if progress == nil {
 		progress = io.Discard
 	}
-	s, err := local.Start(ctx, local.Options{Template: o.Template, Version: o.Version})
+	s, err := local.Start(ctx, local.Options{Template: o.Template, Version: o.Version, Sandbox: o.Sandbox, NoFreeze: o.NoFreeze})
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +67,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if !ok {
 		return nil, fmt.Errorf("function %s is not in %s", o.Function, o.Template)
 	}
-	res := &Result{Machine: bench.CurrentHost(), Sandbox: s.Platform.Sandbox().Name(), Function: o.Function}
+	res := &Result{Machine: bench.CurrentHost(), Sandbox: s.Platform.Sandbox().Name(), Function: o.Function, Freeze: !o.NoFreeze}
 	add := func(name string, samples []time.Duration) {
 		res.Figures = append(res.Figures, figure(name, samples))
 	}

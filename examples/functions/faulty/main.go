@@ -8,6 +8,10 @@
 //	{"exit": 3}              exit the process mid-invoke with that status
 //	{"print": ["a","b"]}     write lines to stdout (and "stderr: a" to stderr)
 //	{"env": "NAME"}          return that environment variable's value
+//	{"alloc_mb": 100}        allocate and touch that much memory, then return
+//	{"spin_ms": 200}         burn that much CPU time; return CPU and wall time
+//	{"ticks": true}          with FAULTY_TICKER=1: how often a 1 ms background
+//	                         ticker fired since the previous invoke returned
 //
 // Init faults come from the environment, since init runs before any payload:
 // FAULTY_INIT=panic|exit|hang with FAULTY_INIT_TIMES=N fails only the first N
@@ -20,7 +24,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -28,6 +35,9 @@ import (
 )
 
 type request struct {
+	AllocMB int             `json:"alloc_mb,omitempty"`
+	SpinMS  int             `json:"spin_ms,omitempty"`
+	Ticks   bool            `json:"ticks,omitempty"`
 	Echo    json.RawMessage `json:"echo,omitempty"`
 	SleepMS int             `json:"sleep_ms,omitempty"`
 	Error   string          `json:"error,omitempty"`
@@ -37,12 +47,23 @@ type request struct {
 	Env     string          `json:"env,omitempty"`
 }
 
+// ticks counts the background ticker; lastReturn is its value when the
+// previous invoke returned, so the difference is what ran while idle.
+var ticks, lastReturn atomic.Int64
+
 func handle(ctx context.Context, req request) (any, error) {
+	defer func() { lastReturn.Store(ticks.Load()) }()
 	for _, line := range req.Print {
 		fmt.Println(line)
 		fmt.Fprintln(os.Stderr, "stderr: "+line)
 	}
 	switch {
+	case req.AllocMB > 0:
+		return alloc(req.AllocMB), nil
+	case req.SpinMS > 0:
+		return spin(time.Duration(req.SpinMS) * time.Millisecond), nil
+	case req.Ticks:
+		return map[string]int64{"idle_ticks": ticks.Load() - lastReturn.Load()}, nil
 	case req.SleepMS > 0:
 		time.Sleep(time.Duration(req.SleepMS) * time.Millisecond)
 		return map[string]int{"slept_ms": req.SleepMS}, nil
@@ -87,7 +108,42 @@ func initFault() {
 	}
 }
 
+// alloc touches every page of n MB, so all of it is resident.
+func alloc(n int) map[string]int {
+	b := make([]byte, n<<20)
+	for i := 0; i < len(b); i += 4096 {
+		b[i] = 1
+	}
+	runtime.KeepAlive(b)
+	return map[string]int{"allocated_mb": n}
+}
+
+// spin burns d of this thread's CPU time and says how long that took.
+func spin(d time.Duration) map[string]float64 {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	start, cpu0 := time.Now(), threadCPU()
+	for threadCPU()-cpu0 < d {
+		for i := 0; i < 10000; i++ {
+		}
+	}
+	return map[string]float64{"cpu_ms": float64(threadCPU()-cpu0) / 1e6, "wall_ms": float64(time.Since(start)) / 1e6}
+}
+
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 func main() {
 	initFault()
+	if os.Getenv("FAULTY_TICKER") == "1" {
+		go func() {
+			for range time.Tick(time.Millisecond) {
+				ticks.Add(1)
+			}
+		}()
+	}
 	lambda.Start(handle)
 }

@@ -2,7 +2,7 @@ package target
 
 import (
 	"context"
-	"fmt"
+
 	"io"
 	"time"
 
@@ -39,6 +39,7 @@ type LocalOptions struct {
 	Region      string
 	Version     string
 	BuildLog    io.Writer
+	CPUScale    float64
 }
 
 // Local starts the embedded platform on 127.0.0.1:0 and returns a target
@@ -46,7 +47,7 @@ type LocalOptions struct {
 func Local(ctx context.Context, o LocalOptions) (*Lambda, io.Closer, error) {
 	s, err := local.Start(ctx, local.Options{
 		Template: o.Template, IdleTimeout: o.IdleTimeout, Sandbox: o.Sandbox, Region: o.Region,
-		Version: o.Version, BuildLog: o.BuildLog,
+		Version: o.Version, BuildLog: o.BuildLog, CPUScale: o.CPUScale,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -56,14 +57,8 @@ func Local(ctx context.Context, o LocalOptions) (*Lambda, io.Closer, error) {
 		s.Close()
 		return nil, nil, err
 	}
-	backend := s.Platform.Sandbox()
-	caps := backend.Capabilities()
-	limits := "none"
-	if caps.MemoryLimit || caps.CPULimit {
-		limits = fmt.Sprintf("memory %v, cpu %v", caps.MemoryLimit, caps.CPULimit)
-	}
 	t := newLambda(client, bench.TargetInfo{Kind: "local", Endpoint: s.URL, Region: s.Platform.Region(),
-		Sandbox: backend.Name(), SandboxLimits: limits})
+		Sandbox: s.Platform.Sandbox().Name(), SandboxLimits: s.Limits()})
 	t.idle = o.IdleTimeout
 	t.packages = map[string]bench.VariantInfo{}
 	for name, pkg := range s.Packages {

@@ -1,0 +1,397 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/containerd/cgroups/v3"
+	"github.com/containerd/cgroups/v3/cgroup1"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// cgroup1Backend puts each environment in its own cgroup under
+// <our cgroup>/coldstart/<pid>-<n>/ in the v1 memory, cpu, freezer (and, where
+// mounted, pids) hierarchies: memory limit without swap, a CFS quota,
+// freezing, and the memory controller's peak.
+type cgroup1Backend struct {
+	hier     cgroup1.Hierarchy
+	parent   cgroup1.Cgroup // coldstart/<pid>-<n>
+	suffix   string         // "coldstart/<pid>-<n>", appended to our own cgroup paths
+	self     cgroup1.Cgroup // the cgroups this process runs in, to move forker threads back
+	memsw    bool           // memory+swap can be limited too
+	hostCPUs float64
+	forkers  chan forkRequest
+}
+
+var _ Backend = (*cgroup1Backend)(nil)
+
+// v1 subsystems we use; pids is optional.
+var (
+	cgroup1Required = []cgroup1.Name{cgroup1.Memory, cgroup1.Cpu, cgroup1.Freezer}
+	cgroup1Optional = []cgroup1.Name{cgroup1.Pids}
+)
+
+// lambdaMaxTasks is Lambda's limit on processes and threads per environment.
+const lambdaMaxTasks = 1024
+
+func newCgroup1() (Backend, error) {
+	if cgroups.Mode() == cgroups.Unified {
+		return nil, errors.New("cgroup v1 is not mounted (this host is cgroup v2 only)")
+	}
+	all, err := cgroup1.Default()
+	if err != nil {
+		return nil, fmt.Errorf("cgroup v1: %w", err)
+	}
+	var subs []cgroup1.Subsystem
+	have := map[cgroup1.Name]bool{}
+	for _, s := range all {
+		for _, n := range append(append([]cgroup1.Name{}, cgroup1Required...), cgroup1Optional...) {
+			if s.Name() == n {
+				subs = append(subs, s)
+				have[n] = true
+			}
+		}
+	}
+	for _, n := range cgroup1Required {
+		if !have[n] {
+			return nil, fmt.Errorf("cgroup v1 controller %q is not mounted", n)
+		}
+	}
+	hier := func() ([]cgroup1.Subsystem, error) { return subs, nil }
+	b := &cgroup1Backend{hier: hier, suffix: instanceDir(),
+		hostCPUs: float64(runtime.NumCPU())}
+	b.self, err = cgroup1.Load(cgroup1.PidPath(os.Getpid()), cgroup1.WithHierarchy(hier))
+	if err != nil {
+		return nil, fmt.Errorf("cgroup v1: find our own cgroups: %w", err)
+	}
+	b.parent, err = cgroup1.New(cgroup1.NestedPath(b.suffix), &specs.LinuxResources{}, cgroup1.WithHierarchy(hier))
+	if err != nil {
+		return nil, fmt.Errorf("cgroup v1: create %s (needs root): %w", b.suffix, err)
+	}
+	if dir, err := b.dir(cgroup1.NestedPath(b.suffix), cgroup1.Memory); err == nil {
+		_, statErr := os.Stat(filepath.Join(dir, "memory.memsw.limit_in_bytes"))
+		b.memsw = statErr == nil
+	}
+	b.startForkers(2)
+	return b, nil
+}
+
+func (b *cgroup1Backend) Name() string { return "cgroup1" }
+
+func (b *cgroup1Backend) Capabilities() Capabilities {
+	swap := "memory+swap limited"
+	if !b.memsw {
+		swap = "no swap accounting"
+	}
+	return Capabilities{MemoryLimit: true, CPULimit: true, Freeze: "cgroup v1 freezer",
+		PeakMemory: "memory.max_usage_in_bytes", Notes: swap}
+}
+
+// dir is the directory of the cgroup at path in one hierarchy.
+func (b *cgroup1Backend) dir(path cgroup1.Path, name cgroup1.Name) (string, error) {
+	subs, err := b.hier()
+	if err != nil {
+		return "", err
+	}
+	for _, sub := range subs {
+		if sub.Name() != name {
+			continue
+		}
+		p, ok := sub.(interface{ Path(string) string })
+		if !ok {
+			break
+		}
+		rel, err := path(name)
+		if err != nil {
+			return "", err
+		}
+		return p.Path(rel), nil
+	}
+	return "", fmt.Errorf("no %s hierarchy", name)
+}
+
+// cpuQuota turns a share of a CPU into a CFS quota and period. The period is
+// 20 ms (Lambda's is unpublished) unless the share is so small that the
+// quota would fall under the kernel's 1 ms minimum.
+func cpuQuota(share, hostCPUs float64) (quota int64, period uint64) {
+	share = math.Min(share, hostCPUs)
+	period = 20000
+	if q := share * float64(period); q < 1000 {
+		period = uint64(math.Ceil(1000 / share))
+	}
+	return int64(math.Round(share * float64(period))), period
+}
+
+func (b *cgroup1Backend) New(spec Spec) (Sandbox, error) {
+	maxTasks := int64(lambdaMaxTasks)
+	res := &specs.LinuxResources{Pids: &specs.LinuxPids{Limit: &maxTasks}}
+	if spec.MemoryMB > 0 {
+		limit := int64(spec.MemoryMB) << 20
+		res.Memory = &specs.LinuxMemory{Limit: &limit}
+		if b.memsw {
+			res.Memory.Swap = &limit // memory+swap = memory: no swap, as on Lambda
+		}
+	}
+	if spec.CPU > 0 {
+		q, p := cpuQuota(spec.CPU, b.hostCPUs)
+		res.CPU = &specs.LinuxCPU{Quota: &q, Period: &p}
+	}
+	path := cgroup1.NestedPath(filepath.Join(b.suffix, spec.Name))
+	cg, err := cgroup1.New(path, res, cgroup1.WithHierarchy(b.hier))
+	if err != nil {
+		return nil, fmt.Errorf("create cgroup %s/%s: %w", b.suffix, spec.Name, err)
+	}
+	box := &cgroup1Box{be: b, name: spec.Name, cg: cg}
+	freezerDir, err := b.dir(path, cgroup1.Freezer)
+	if err == nil {
+		box.memDir, err = b.dir(path, cgroup1.Memory)
+	}
+	if err != nil {
+		cg.Delete()
+		return nil, err
+	}
+	box.freezerState = filepath.Join(freezerDir, "freezer.state")
+	return box, nil
+}
+
+// Close removes coldstart/<pid>-<n>, and coldstart/ itself if no other
+// instance uses it; every sandbox must be closed already.
+func (b *cgroup1Backend) Close() error {
+	close(b.forkers)
+	err := b.parent.Delete()
+	for _, n := range append(append([]cgroup1.Name{}, cgroup1Required...), cgroup1Optional...) {
+		if dir, derr := b.dir(cgroup1.NestedPath("coldstart"), n); derr == nil {
+			_ = os.Remove(dir) // fails, harmlessly, while another instance has groups there
+		}
+	}
+	return err
+}
+
+// forkRequest asks a forker thread to start a command inside a cgroup.
+type forkRequest struct {
+	cmd  *exec.Cmd
+	into cgroup1.Cgroup
+	done chan error
+}
+
+// startForkers starts threads that do nothing but fork. A child inherits the
+// cgroups of the thread that forks it, so a forker moves itself into the
+// environment's cgroups, forks, and moves back: the runtime is born inside
+// its limits instead of running its first instructions outside them. The
+// threads live as long as the backend, because Pdeathsig kills a child when
+// the thread that forked it ends.
+func (b *cgroup1Backend) startForkers(n int) {
+	b.forkers = make(chan forkRequest)
+	for range n {
+		go func() {
+			runtime.LockOSThread() // never unlocked: this thread only forks
+			tid := uint64(syscall.Gettid())
+			for req := range b.forkers {
+				req.done <- b.forkInto(req, tid)
+			}
+		}()
+	}
+}
+
+func (b *cgroup1Backend) forkInto(req forkRequest, tid uint64) error {
+	if err := req.into.AddTask(cgroup1.Process{Pid: int(tid)}); err != nil {
+		return fmt.Errorf("move forker into cgroup: %w", err)
+	}
+	err := req.cmd.Start()
+	if berr := b.self.AddTask(cgroup1.Process{Pid: int(tid)}); berr != nil {
+		// The thread stays in the environment's cgroup until the next fork
+		// moves it again; only its own (tiny) CPU use is charged there.
+		err = errors.Join(err, fmt.Errorf("move forker back: %w", berr))
+	}
+	return err
+}
+
+type cgroup1Box struct {
+	be           *cgroup1Backend
+	name         string
+	cg           cgroup1.Cgroup
+	memDir       string
+	freezerState string // the freezer.state file
+
+	mu     sync.Mutex
+	pid    int
+	reaped chan struct{}
+	frozen bool
+	closed bool
+	peak   uint64 // survives the cgroup's deletion
+}
+
+var _ Sandbox = (*cgroup1Box)(nil)
+
+func (s *cgroup1Box) Start(cmd *exec.Cmd) (<-chan Exit, error) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, errors.New("sandbox closed")
+	}
+	if s.pid != 0 {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("sandbox %s: a process is still running", s.name)
+	}
+	s.mu.Unlock()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	req := forkRequest{cmd: cmd, into: s.cg, done: make(chan error, 1)}
+	s.be.forkers <- req
+	if err := <-req.done; err != nil {
+		if cmd.Process != nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+		return nil, err
+	}
+	s.mu.Lock()
+	s.pid = cmd.Process.Pid
+	s.reaped = make(chan struct{})
+	done := make(chan Exit, 1)
+	go s.wait(cmd, s.pid, done, s.reaped)
+	s.mu.Unlock()
+	return done, nil
+}
+
+func (s *cgroup1Box) wait(cmd *exec.Cmd, pid int, done chan<- Exit, reaped chan struct{}) {
+	defer close(reaped)
+	_ = cmd.Wait()
+	exit := Exit{At: time.Now(), Code: -1}
+	if st := cmd.ProcessState; st != nil {
+		ws, _ := st.Sys().(syscall.WaitStatus)
+		if ws.Signaled() {
+			exit.Signal = ws.Signal()
+		} else {
+			exit.Code = ws.ExitStatus()
+		}
+	}
+	// The kernel's OOM killer sends SIGKILL and counts it in oom_control.
+	exit.OOM = exit.Signal == syscall.SIGKILL && s.oomKills() > 0
+	s.PeakMemory() // record it while the cgroup still exists
+	s.mu.Lock()
+	if s.pid == pid {
+		s.pid = 0
+	}
+	s.mu.Unlock()
+	_ = s.killAll() // what the runtime left behind dies with it
+	done <- exit
+}
+
+// oomKills reads the oom_kill counter (Linux 4.13+).
+func (s *cgroup1Box) oomKills() int {
+	b, err := os.ReadFile(filepath.Join(s.memDir, "memory.oom_control"))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "oom_kill "); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(v))
+			return n
+		}
+	}
+	return 0
+}
+
+// Freeze and Thaw write freezer.state themselves instead of calling the
+// library, whose Freeze polls with 1 ms sleeps until the state reads FROZEN.
+// Both sit between one invoke and the next: the kernel finishes freezing on
+// its own once FROZEN is written, and THAWED cancels or undoes it at once.
+func (s *cgroup1Box) Freeze() error {
+	if err := os.WriteFile(s.freezerState, []byte("FROZEN"), 0); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.frozen = true
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *cgroup1Box) Thaw() error {
+	s.mu.Lock()
+	s.frozen = false
+	s.mu.Unlock()
+	return os.WriteFile(s.freezerState, []byte("THAWED"), 0)
+}
+
+// PeakMemory is the larger of the cgroup's peak (memory.max_usage_in_bytes)
+// and the processes' own peak resident sets. The cgroup is charged only for
+// pages it faulted in first: the bootstrap binary's page cache, shared by
+// every local environment, is charged to one of them, whereas on AWS each
+// environment reads its own. The files are read directly: this sits on every
+// invoke's path, where a full Stat would read a dozen files.
+func (s *cgroup1Box) PeakMemory() uint64 {
+	var v uint64
+	if b, err := os.ReadFile(filepath.Join(s.memDir, "memory.max_usage_in_bytes")); err == nil {
+		v, _ = strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
+	}
+	v = max(v, procsHWM(s.memDir))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.peak = max(s.peak, v)
+	return s.peak
+}
+
+// Kill sends SIGKILL to every process in the cgroup, then thaws it: frozen
+// tasks cannot die until they run.
+func (s *cgroup1Box) Kill() error { return s.killAll() }
+
+func (s *cgroup1Box) killAll() error {
+	procs, err := s.cg.Processes(cgroup1.Freezer, true)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	for _, p := range procs {
+		if err := syscall.Kill(p.Pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
+			return fmt.Errorf("kill %d: %w", p.Pid, err)
+		}
+	}
+	s.mu.Lock()
+	frozen := s.frozen
+	s.mu.Unlock()
+	if frozen {
+		return s.Thaw()
+	}
+	return nil
+}
+
+// Close kills everything, waits until the cgroup is empty, and removes it.
+func (s *cgroup1Box) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	reaped := s.reaped
+	s.mu.Unlock()
+	err := s.killAll()
+	if reaped != nil {
+		select {
+		case <-reaped:
+		case <-time.After(10 * time.Second):
+			err = errors.Join(err, fmt.Errorf("sandbox %s: runtime not reaped 10 s after SIGKILL", s.name))
+		}
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		procs, perr := s.cg.Processes(cgroup1.Freezer, true)
+		if perr != nil || len(procs) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			err = errors.Join(err, fmt.Errorf("sandbox %s: %d processes survive SIGKILL", s.name, len(procs)))
+			break
+		}
+		_ = s.killAll()
+	}
+	return errors.Join(err, s.cg.Delete())
+}

@@ -1,0 +1,318 @@
+package sandbox
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/containerd/cgroups/v3/cgroup2"
+)
+
+// freezeTimeout bounds how long Freeze waits for every task to stop; a task
+// in uninterruptible sleep (D state) holds the cgroup back until it wakes.
+const freezeTimeout = 2 * time.Second
+
+type cgroup2Box struct {
+	be   *cgroup2Backend
+	name string
+	cg   *cgroup2.Manager
+	dir  string
+	fd   int // the cgroup directory, kept open for clone3 CLONE_INTO_CGROUP
+
+	// mu also serialises writes to the cgroup with its deletion.
+	mu     sync.Mutex
+	pid    int
+	reaped chan struct{}
+	frozen bool
+	closed bool
+	gone   bool   // the cgroup has been deleted
+	peak   uint64 // survives the cgroup's deletion
+}
+
+var _ Sandbox = (*cgroup2Box)(nil)
+
+func (s *cgroup2Box) Start(cmd *exec.Cmd) (<-chan Exit, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, errors.New("sandbox closed")
+	}
+	if s.pid != 0 {
+		return nil, fmt.Errorf("sandbox %s: a process is still running", s.name)
+	}
+	// A child born in a frozen cgroup stops before it can exec, and
+	// cmd.Start would wait for that exec forever.
+	if s.frozen {
+		if err := s.cg.Thaw(); err != nil {
+			return nil, fmt.Errorf("thaw sandbox %s before start: %w", s.name, err)
+		}
+		s.frozen = false
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Setpgid: true,
+		// The runtime dies with us even if we are killed without a chance to clean up.
+		Pdeathsig: syscall.SIGKILL,
+		// Born inside the cgroup: not one instruction runs outside its limits.
+		UseCgroupFD: s.be.into,
+		CgroupFD:    s.fd,
+	}
+	oomBefore := s.oomKills()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	pid := cmd.Process.Pid
+	if !s.be.into {
+		if err := s.cg.AddProc(uint64(pid)); err != nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			return nil, fmt.Errorf("move process into cgroup %s: %w", s.dir, err)
+		}
+	}
+	s.pid = pid
+	s.reaped = make(chan struct{})
+	done := make(chan Exit, 1)
+	go s.wait(cmd, pid, oomBefore, done, s.reaped)
+	return done, nil
+}
+
+func (s *cgroup2Box) wait(cmd *exec.Cmd, pid int, oomBefore uint64, done chan<- Exit, reaped chan struct{}) {
+	defer close(reaped)
+	_ = cmd.Wait()
+	exit := Exit{At: time.Now(), Code: -1}
+	if st := cmd.ProcessState; st != nil {
+		ws, _ := st.Sys().(syscall.WaitStatus)
+		if ws.Signaled() {
+			exit.Signal = ws.Signal()
+		} else {
+			exit.Code = ws.ExitStatus()
+		}
+		// Without the memory controller, the runtime's own high-water mark
+		// is the last word on a peak that sampling may have missed.
+		if ru, ok := st.SysUsage().(*syscall.Rusage); ok && s.be.peakFrom == "" {
+			s.raisePeak(uint64(ru.Maxrss) << 10) // Maxrss is in KiB
+		}
+	}
+	// The kernel's OOM killer sends SIGKILL and counts it in memory.events.
+	exit.OOM = exit.Signal == syscall.SIGKILL && s.oomKills() > oomBefore
+	s.PeakMemory() // record it while the processes are still there
+	s.mu.Lock()
+	if s.pid == pid {
+		s.pid = 0
+	}
+	s.mu.Unlock()
+	_ = s.killAll() // what the runtime left behind dies with it
+	done <- exit
+}
+
+// oomKills reads the oom_kill counter of memory.events; without the memory
+// controller there is no OOM killer of ours to count.
+func (s *cgroup2Box) oomKills() uint64 {
+	if !s.be.have["memory"] {
+		return 0
+	}
+	m, err := s.cg.StatFiltered(cgroup2.StatMemoryEvents)
+	if err != nil || m.MemoryEvents == nil {
+		return 0
+	}
+	return m.MemoryEvents.OomKill
+}
+
+// Freeze returns once every task has stopped: writing cgroup.freeze only
+// asks, and cgroup.events reports when the kernel is done.
+func (s *cgroup2Box) Freeze() error {
+	s.mu.Lock()
+	if s.gone {
+		s.mu.Unlock()
+		return errors.New("sandbox closed")
+	}
+	err := s.cg.Freeze()
+	if err == nil {
+		s.frozen = true
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if err := waitFrozen(s.dir, freezeTimeout); err != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.frozen { // not killed or thawed meanwhile
+			return err
+		}
+	}
+	return nil
+}
+
+// waitFrozen waits until cgroup.events says every task in dir has stopped.
+func waitFrozen(dir string, timeout time.Duration) error {
+	for deadline := time.Now().Add(timeout); ; time.Sleep(time.Millisecond) {
+		ev, err := os.ReadFile(filepath.Join(dir, "cgroup.events"))
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(ev, []byte("frozen 1")) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("cgroup %s not frozen %v after cgroup.freeze", dir, timeout)
+		}
+	}
+}
+
+func (s *cgroup2Box) Thaw() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gone {
+		return nil
+	}
+	s.frozen = false
+	return s.cg.Thaw()
+}
+
+// PeakMemory reads memory.peak (or memory.current) directly: it sits on every
+// invoke's path, where the library's Stat would read a dozen files.
+func (s *cgroup2Box) PeakMemory() uint64 {
+	var v uint64
+	if f := s.be.peakFrom; f != "" {
+		v, _ = readCgroupUint(filepath.Join(s.dir, f))
+	} else {
+		v = procsHWM(s.dir)
+	}
+	return s.raisePeak(v)
+}
+
+func (s *cgroup2Box) raisePeak(v uint64) uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v > s.peak {
+		s.peak = v
+	}
+	return s.peak
+}
+
+// procsHWM sums VmHWM over the processes in the cgroup. cgroup.procs lists
+// every descendant as well, so unlike treeHWM it does not walk children.
+func procsHWM(dir string) uint64 {
+	var total uint64
+	for _, pid := range cgroupProcs(dir) {
+		total += vmHWM(pid)
+	}
+	return total
+}
+
+// cgroupProcs reads cgroup.procs directly (PeakMemory's path); the library's
+// Procs walks the whole directory to find it.
+func cgroupProcs(dir string) []int {
+	b, err := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
+	if err != nil {
+		return nil
+	}
+	var pids []int
+	for _, f := range strings.Fields(string(b)) {
+		if pid, err := strconv.Atoi(f); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+func readCgroupUint(path string) (uint64, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
+}
+
+// Kill kills every process in the cgroup, including any that left the
+// process group or session, then thaws it so the next runtime is not born
+// frozen. In v2 a frozen task dies of SIGKILL without thawing first.
+func (s *cgroup2Box) Kill() error { return s.killAll() }
+
+func (s *cgroup2Box) killAll() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gone {
+		return nil
+	}
+	var err error
+	if s.be.kill {
+		err = s.cg.Kill()
+	} else {
+		err = s.freezeAndKill()
+	}
+	if s.frozen {
+		s.frozen = false
+		err = errors.Join(err, s.cg.Thaw())
+	}
+	return err
+}
+
+// freezeAndKill is Kill without cgroup.kill: frozen, the tasks cannot fork
+// while we read cgroup.procs, and they die of SIGKILL without being thawed.
+// (The library's own fallback would also wait(2) for them, stealing the
+// runtime's exit status from cmd.Wait.) s.mu is held.
+func (s *cgroup2Box) freezeAndKill() error {
+	if !s.frozen {
+		if err := s.cg.Freeze(); err != nil {
+			return err
+		}
+		defer s.cg.Thaw()
+	}
+	// A task in uninterruptible sleep may hold the freeze back; it still
+	// gets its SIGKILL, and Close's loop catches anything it forks.
+	_ = waitFrozen(s.dir, freezeTimeout)
+	var err error
+	for _, pid := range cgroupProcs(s.dir) {
+		if kerr := syscall.Kill(pid, syscall.SIGKILL); kerr != nil && !errors.Is(kerr, syscall.ESRCH) {
+			err = errors.Join(err, fmt.Errorf("kill %d: %w", pid, kerr))
+		}
+	}
+	return err
+}
+
+// Close kills everything, waits until the cgroup is empty, and removes it.
+func (s *cgroup2Box) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	reaped := s.reaped
+	s.mu.Unlock()
+	err := s.killAll()
+	if reaped != nil {
+		select {
+		case <-reaped:
+		case <-time.After(10 * time.Second):
+			err = errors.Join(err, fmt.Errorf("sandbox %s: runtime not reaped 10 s after SIGKILL", s.name))
+		}
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		procs, perr := s.cg.Procs(true)
+		if perr != nil || len(procs) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			err = errors.Join(err, fmt.Errorf("sandbox %s: %d processes survive SIGKILL", s.name, len(procs)))
+			break
+		}
+		_ = s.killAll()
+	}
+	s.PeakMemory() // the last reading; the files go with the cgroup
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	derr := s.cg.Delete()
+	s.gone = derr == nil
+	_ = syscall.Close(s.fd) // no Start can use it: closed is set
+	return errors.Join(err, derr)
+}
