@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/containerd/cgroups/v3"
 	"github.com/containerd/cgroups/v3/cgroup1"
@@ -27,10 +26,9 @@ type cgroup1Backend struct {
 	hier     cgroup1.Hierarchy
 	parent   cgroup1.Cgroup // coldstart/<pid>-<n>
 	suffix   string         // "coldstart/<pid>-<n>", appended to our own cgroup paths
-	self     cgroup1.Cgroup // the cgroups this process runs in, to move forker threads back
 	memsw    bool           // memory+swap can be limited too
+	stale    int            // trees of dead predecessors removed at start
 	hostCPUs float64
-	forkers  chan forkRequest
 }
 
 var _ Backend = (*cgroup1Backend)(nil)
@@ -70,9 +68,10 @@ func newCgroup1() (Backend, error) {
 	hier := func() ([]cgroup1.Subsystem, error) { return subs, nil }
 	b := &cgroup1Backend{hier: hier, suffix: instanceDir(),
 		hostCPUs: float64(runtime.NumCPU())}
-	b.self, err = cgroup1.Load(cgroup1.PidPath(os.Getpid()), cgroup1.WithHierarchy(hier))
-	if err != nil {
-		return nil, fmt.Errorf("cgroup v1: find our own cgroups: %w", err)
+	for _, sub := range subs {
+		if dir, derr := b.dir(cgroup1.NestedPath("coldstart"), sub.Name()); derr == nil {
+			b.stale += removeStale(dir)
+		}
 	}
 	b.parent, err = cgroup1.New(cgroup1.NestedPath(b.suffix), &specs.LinuxResources{}, cgroup1.WithHierarchy(hier))
 	if err != nil {
@@ -82,7 +81,6 @@ func newCgroup1() (Backend, error) {
 		_, statErr := os.Stat(filepath.Join(dir, "memory.memsw.limit_in_bytes"))
 		b.memsw = statErr == nil
 	}
-	b.startForkers(2)
 	return b, nil
 }
 
@@ -93,8 +91,12 @@ func (b *cgroup1Backend) Capabilities() Capabilities {
 	if !b.memsw {
 		swap = "no swap accounting"
 	}
+	notes := swap
+	if n := staleNote(b.stale); n != "" {
+		notes += "; " + n
+	}
 	return Capabilities{MemoryLimit: true, CPULimit: true, Freeze: "cgroup v1 freezer",
-		PeakMemory: "memory.max_usage_in_bytes", Notes: swap}
+		PeakMemory: "memory.max_usage_in_bytes", Notes: notes}
 }
 
 // dir is the directory of the cgroup at path in one hierarchy.
@@ -161,13 +163,14 @@ func (b *cgroup1Backend) New(spec Spec) (Sandbox, error) {
 		return nil, err
 	}
 	box.freezerState = filepath.Join(freezerDir, "freezer.state")
+	// What exec itself allocates is charged before the move: let it follow.
+	_ = os.WriteFile(filepath.Join(box.memDir, "memory.move_charge_at_immigrate"), []byte("3"), 0)
 	return box, nil
 }
 
 // Close removes coldstart/<pid>-<n>, and coldstart/ itself if no other
 // instance uses it; every sandbox must be closed already.
 func (b *cgroup1Backend) Close() error {
-	close(b.forkers)
 	err := b.parent.Delete()
 	for _, n := range append(append([]cgroup1.Name{}, cgroup1Required...), cgroup1Optional...) {
 		if dir, derr := b.dir(cgroup1.NestedPath("coldstart"), n); derr == nil {
@@ -177,43 +180,49 @@ func (b *cgroup1Backend) Close() error {
 	return err
 }
 
-// forkRequest asks a forker thread to start a command inside a cgroup.
-type forkRequest struct {
-	cmd  *exec.Cmd
-	into cgroup1.Cgroup
-	done chan error
-}
-
-// startForkers starts threads that do nothing but fork. A child inherits the
-// cgroups of the thread that forks it, so a forker moves itself into the
-// environment's cgroups, forks, and moves back: the runtime is born inside
-// its limits instead of running its first instructions outside them. The
-// threads live as long as the backend, because Pdeathsig kills a child when
-// the thread that forked it ends.
-func (b *cgroup1Backend) startForkers(n int) {
-	b.forkers = make(chan forkRequest)
-	for range n {
-		go func() {
-			runtime.LockOSThread() // never unlocked: this thread only forks
-			tid := uint64(syscall.Gettid())
-			for req := range b.forkers {
-				req.done <- b.forkInto(req, tid)
-			}
-		}()
+// startInside starts cmd so that the runtime is inside cg before it runs a
+// single instruction of its own: the child stops at exec under ptrace, is
+// moved into the cgroups, and is released. Moving our own thread in and
+// forking from there would be simpler, but the Go runtime may clone new
+// threads from that thread meanwhile, and a runtime thread left in an
+// environment's freezer cgroup freezes the whole process with it.
+func startInside(cmd *exec.Cmd, cg cgroup1.Cgroup) error {
+	// The tracer is the forking thread: keep this goroutine on it until the
+	// child is released.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Ptrace: true}
+	if err := cmd.Start(); err != nil {
+		return err
 	}
-}
-
-func (b *cgroup1Backend) forkInto(req forkRequest, tid uint64) error {
-	if err := req.into.AddTask(cgroup1.Process{Pid: int(tid)}); err != nil {
-		return fmt.Errorf("move forker into cgroup: %w", err)
+	pid := cmd.Process.Pid
+	fail := func(err error) error {
+		_ = cmd.Process.Kill()
+		_ = syscall.PtraceDetach(pid)
+		_ = cmd.Wait()
+		return err
 	}
-	err := req.cmd.Start()
-	if berr := b.self.AddTask(cgroup1.Process{Pid: int(tid)}); berr != nil {
-		// The thread stays in the environment's cgroup until the next fork
-		// moves it again; only its own (tiny) CPU use is charged there.
-		err = errors.Join(err, fmt.Errorf("move forker back: %w", berr))
+	var ws syscall.WaitStatus
+	for {
+		_, err := syscall.Wait4(pid, &ws, syscall.WALL, nil)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return fail(fmt.Errorf("wait for the runtime's exec: %w", err))
+		}
+		break
 	}
-	return err
+	if !ws.Stopped() {
+		return fail(fmt.Errorf("runtime did not stop at exec (status %v)", ws))
+	}
+	if err := cg.Add(cgroup1.Process{Pid: pid}); err != nil {
+		return fail(fmt.Errorf("move runtime into its cgroups: %w", err))
+	}
+	if err := syscall.PtraceDetach(pid); err != nil { // resumes it; the SIGTRAP is dropped
+		return fail(fmt.Errorf("release runtime: %w", err))
+	}
+	return nil
 }
 
 type cgroup1Box struct {
@@ -244,14 +253,7 @@ func (s *cgroup1Box) Start(cmd *exec.Cmd) (<-chan Exit, error) {
 		return nil, fmt.Errorf("sandbox %s: a process is still running", s.name)
 	}
 	s.mu.Unlock()
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	req := forkRequest{cmd: cmd, into: s.cg, done: make(chan error, 1)}
-	s.be.forkers <- req
-	if err := <-req.done; err != nil {
-		if cmd.Process != nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
+	if err := startInside(cmd, s.cg); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -265,16 +267,7 @@ func (s *cgroup1Box) Start(cmd *exec.Cmd) (<-chan Exit, error) {
 
 func (s *cgroup1Box) wait(cmd *exec.Cmd, pid int, done chan<- Exit, reaped chan struct{}) {
 	defer close(reaped)
-	_ = cmd.Wait()
-	exit := Exit{At: time.Now(), Code: -1}
-	if st := cmd.ProcessState; st != nil {
-		ws, _ := st.Sys().(syscall.WaitStatus)
-		if ws.Signaled() {
-			exit.Signal = ws.Signal()
-		} else {
-			exit.Code = ws.ExitStatus()
-		}
-	}
+	exit, _ := waitExit(cmd)
 	// The kernel's OOM killer sends SIGKILL and counts it in oom_control.
 	exit.OOM = exit.Signal == syscall.SIGKILL && s.oomKills() > 0
 	s.PeakMemory() // record it while the cgroup still exists
@@ -374,24 +367,10 @@ func (s *cgroup1Box) Close() error {
 	s.closed = true
 	reaped := s.reaped
 	s.mu.Unlock()
-	err := s.killAll()
-	if reaped != nil {
-		select {
-		case <-reaped:
-		case <-time.After(10 * time.Second):
-			err = errors.Join(err, fmt.Errorf("sandbox %s: runtime not reaped 10 s after SIGKILL", s.name))
-		}
-	}
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-		procs, perr := s.cg.Processes(cgroup1.Freezer, true)
-		if perr != nil || len(procs) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			err = errors.Join(err, fmt.Errorf("sandbox %s: %d processes survive SIGKILL", s.name, len(procs)))
-			break
-		}
-		_ = s.killAll()
-	}
+	err := errors.Join(s.killAll(), awaitReaped(reaped, s.name))
+	err = errors.Join(err, killUntilEmpty(func() (int, error) {
+		procs, err := s.cg.Processes(cgroup1.Freezer, true)
+		return len(procs), err
+	}, s.killAll, s.name))
 	return errors.Join(err, s.cg.Delete())
 }

@@ -47,6 +47,7 @@ func newCgroup2() (Backend, error) {
 	b := &cgroup2Backend{mount: mount, self: self, have: map[string]bool{}, hostCPUs: float64(runtime.NumCPU()),
 		instance: instanceDir()}
 	group := b.group()
+	stale := removeStale(filepath.Join(mount, self, "coldstart"))
 	b.parent, err = cgroup2.NewManager(mount, group, &cgroup2.Resources{})
 	if err != nil {
 		return nil, fmt.Errorf("cgroup v2: create %s (needs root): %w", filepath.Join(mount, group), err)
@@ -79,6 +80,9 @@ func newCgroup2() (Backend, error) {
 		notes = append(notes, "no memory.peak (Linux < 5.19): peak is the largest memory.current seen")
 	case b.have["memory"] && !b.swap:
 		notes = append(notes, "no swap accounting")
+	}
+	if n := staleNote(stale); n != "" {
+		notes = append(notes, n)
 	}
 	b.caps.Notes = strings.Join(notes, "; ")
 	return b, nil

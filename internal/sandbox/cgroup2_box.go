@@ -85,20 +85,11 @@ func (s *cgroup2Box) Start(cmd *exec.Cmd) (<-chan Exit, error) {
 
 func (s *cgroup2Box) wait(cmd *exec.Cmd, pid int, oomBefore uint64, done chan<- Exit, reaped chan struct{}) {
 	defer close(reaped)
-	_ = cmd.Wait()
-	exit := Exit{At: time.Now(), Code: -1}
-	if st := cmd.ProcessState; st != nil {
-		ws, _ := st.Sys().(syscall.WaitStatus)
-		if ws.Signaled() {
-			exit.Signal = ws.Signal()
-		} else {
-			exit.Code = ws.ExitStatus()
-		}
-		// Without the memory controller, the runtime's own high-water mark
-		// is the last word on a peak that sampling may have missed.
-		if ru, ok := st.SysUsage().(*syscall.Rusage); ok && s.be.peakFrom == "" {
-			s.raisePeak(uint64(ru.Maxrss) << 10) // Maxrss is in KiB
-		}
+	exit, maxRSS := waitExit(cmd)
+	// Without the memory controller, the runtime's own high-water mark is
+	// the last word on a peak that sampling may have missed.
+	if s.be.peakFrom == "" {
+		s.raisePeak(maxRSS)
 	}
 	// The kernel's OOM killer sends SIGKILL and counts it in memory.events.
 	exit.OOM = exit.Signal == syscall.SIGKILL && s.oomKills() > oomBefore
@@ -289,25 +280,11 @@ func (s *cgroup2Box) Close() error {
 	s.closed = true
 	reaped := s.reaped
 	s.mu.Unlock()
-	err := s.killAll()
-	if reaped != nil {
-		select {
-		case <-reaped:
-		case <-time.After(10 * time.Second):
-			err = errors.Join(err, fmt.Errorf("sandbox %s: runtime not reaped 10 s after SIGKILL", s.name))
-		}
-	}
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-		procs, perr := s.cg.Procs(true)
-		if perr != nil || len(procs) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			err = errors.Join(err, fmt.Errorf("sandbox %s: %d processes survive SIGKILL", s.name, len(procs)))
-			break
-		}
-		_ = s.killAll()
-	}
+	err := errors.Join(s.killAll(), awaitReaped(reaped, s.name))
+	err = errors.Join(err, killUntilEmpty(func() (int, error) {
+		procs, err := s.cg.Procs(true)
+		return len(procs), err
+	}, s.killAll, s.name))
 	s.PeakMemory() // the last reading; the files go with the cgroup
 	s.mu.Lock()
 	defer s.mu.Unlock()

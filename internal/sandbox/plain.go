@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"sync"
 	"syscall"
-	"time"
 )
 
 // plain runs each environment as its own process group, with no limits. Peak
@@ -68,21 +67,8 @@ func (b *plainBox) Start(cmd *exec.Cmd) (<-chan Exit, error) {
 
 func (b *plainBox) wait(cmd *exec.Cmd, pid int, done chan<- Exit, reaped chan struct{}) {
 	defer close(reaped)
-	err := cmd.Wait()
-	exit := Exit{At: time.Now(), Code: -1}
-	if st := cmd.ProcessState; st != nil {
-		ws, _ := st.Sys().(syscall.WaitStatus)
-		if ws.Signaled() {
-			exit.Signal = ws.Signal()
-		} else {
-			exit.Code = ws.ExitStatus()
-		}
-		if ru, ok := st.SysUsage().(*syscall.Rusage); ok {
-			b.raisePeak(uint64(ru.Maxrss) << 10) // Maxrss is in KiB
-		}
-	} else if err != nil {
-		exit.Code = -1
-	}
+	exit, maxRSS := waitExit(cmd)
+	b.raisePeak(maxRSS)
 	b.mu.Lock()
 	if b.pgid == pid {
 		b.pgid = 0
@@ -137,12 +123,5 @@ func (b *plainBox) Close() error {
 	b.closed = true
 	reaped := b.reaped
 	b.mu.Unlock()
-	if reaped != nil {
-		select {
-		case <-reaped:
-		case <-time.After(10 * time.Second):
-			return errors.Join(err, fmt.Errorf("sandbox %s: process not gone 10 s after SIGKILL", b.name))
-		}
-	}
-	return err
+	return errors.Join(err, awaitReaped(reaped, b.name))
 }
