@@ -69,7 +69,7 @@ func newCgroup1() (Backend, error) {
 	b := &cgroup1Backend{hier: hier, suffix: instanceDir(),
 		hostCPUs: float64(runtime.NumCPU())}
 	for _, sub := range subs {
-		if dir, derr := b.dir(cgroup1.NestedPath("coldstart"), sub.Name()); derr == nil {
+		if dir, derr := b.dir(cgroup1.NestedPath(cgroupBase), sub.Name()); derr == nil {
 			b.stale += removeStale(dir)
 		}
 	}
@@ -173,7 +173,7 @@ func (b *cgroup1Backend) New(spec Spec) (Sandbox, error) {
 func (b *cgroup1Backend) Close() error {
 	err := b.parent.Delete()
 	for _, n := range append(append([]cgroup1.Name{}, cgroup1Required...), cgroup1Optional...) {
-		if dir, derr := b.dir(cgroup1.NestedPath("coldstart"), n); derr == nil {
+		if dir, derr := b.dir(cgroup1.NestedPath(cgroupBase), n); derr == nil {
 			_ = os.Remove(dir) // fails, harmlessly, while another instance has groups there
 		}
 	}

@@ -47,7 +47,7 @@ func newCgroup2() (Backend, error) {
 	b := &cgroup2Backend{mount: mount, self: self, have: map[string]bool{}, hostCPUs: float64(runtime.NumCPU()),
 		instance: instanceDir()}
 	group := b.group()
-	stale := removeStale(filepath.Join(mount, self, "coldstart"))
+	stale := removeStale(filepath.Join(mount, self, cgroupBase))
 	b.parent, err = cgroup2.NewManager(mount, group, &cgroup2.Resources{})
 	if err != nil {
 		return nil, fmt.Errorf("cgroup v2: create %s (needs root): %w", filepath.Join(mount, group), err)
@@ -284,6 +284,6 @@ func (b *cgroup2Backend) New(spec Spec) (Sandbox, error) {
 // coldstart/ if no other instance uses it.
 func (b *cgroup2Backend) Close() error {
 	err := b.parent.Delete()
-	_ = os.Remove(filepath.Join(b.mount, b.self, "coldstart"))
+	_ = os.Remove(filepath.Join(b.mount, b.self, cgroupBase))
 	return err
 }

@@ -22,10 +22,15 @@ import (
 
 var instances atomic.Int64
 
+// cgroupBase is the directory, under our own cgroup in each hierarchy, that
+// holds every coldstart instance's subtree (a variable so that a test can
+// keep its own apart from concurrently running coldstart processes).
+var cgroupBase = "coldstart"
+
 // instanceDir names a backend instance's own cgroup subtree, coldstart/<pid>-<n>:
 // two platforms in one process never remove each other's cgroups.
 func instanceDir() string {
-	return "coldstart/" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(instances.Add(1), 10)
+	return cgroupBase + "/" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(instances.Add(1), 10)
 }
 
 // Spec describes the environment a Sandbox is created for.

@@ -16,17 +16,24 @@ import (
 // the backend thaws, kills and removes them. The dead predecessor is
 // simulated by a backend started in a child process of this test.
 func TestStaleTreesOfADeadPredecessor(t *testing.T) {
+	// A base of our own: other coldstart processes (tests running in
+	// parallel) would otherwise clean up our dead predecessor first.
+	defer func(old string) { cgroupBase = old }(cgroupBase)
+	cgroupBase = "coldstart-stale-test-" + strconv.Itoa(os.Getpid())
 	for _, name := range []string{"cgroup1", "cgroup2"} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := Detect(name); err != nil {
+			probe, err := Detect(name)
+			if err != nil {
 				if os.Getenv("CI") == "true" {
 					t.Fatalf("%s must be available under CI: %v", name, err)
 				}
 				t.Skip(err)
 			}
+			probe.Close()
 			pidFile := filepath.Join(t.TempDir(), "runtime")
 			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperPredecessor$")
-			cmd.Env = append(os.Environ(), "SANDBOX_PREDECESSOR="+name, "SANDBOX_PREDECESSOR_PIDFILE="+pidFile)
+			cmd.Env = append(os.Environ(), "SANDBOX_PREDECESSOR="+name, "SANDBOX_PREDECESSOR_PIDFILE="+pidFile,
+				"SANDBOX_PREDECESSOR_BASE="+cgroupBase)
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
@@ -65,6 +72,7 @@ func TestHelperPredecessor(t *testing.T) {
 	if name == "" {
 		t.Skip("helper process only")
 	}
+	cgroupBase = os.Getenv("SANDBOX_PREDECESSOR_BASE")
 	be, err := Detect(name)
 	if err != nil {
 		t.Fatal(err)
@@ -83,11 +91,11 @@ func TestHelperPredecessor(t *testing.T) {
 	time.Sleep(time.Hour)
 }
 
-// treesOf lists cgroup directories coldstart/<pid>-* anywhere under /sys/fs/cgroup.
+// treesOf lists cgroup directories <cgroupBase>/<pid>-* anywhere under /sys/fs/cgroup.
 func treesOf(pid int) []string {
 	var out []string
-	matches, _ := filepath.Glob("/sys/fs/cgroup/*/coldstart/" + strconv.Itoa(pid) + "-*")
+	matches, _ := filepath.Glob("/sys/fs/cgroup/*/" + cgroupBase + "/" + strconv.Itoa(pid) + "-*")
 	out = append(out, matches...)
-	matches, _ = filepath.Glob("/sys/fs/cgroup/*/*/*/coldstart/" + strconv.Itoa(pid) + "-*")
+	matches, _ = filepath.Glob("/sys/fs/cgroup/*/*/*/" + cgroupBase + "/" + strconv.Itoa(pid) + "-*")
 	return append(out, matches...)
 }
