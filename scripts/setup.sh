@@ -2,8 +2,9 @@
 # Installs what coldstart's tests and examples need. Idempotent: run it as
 # often as you like; it only installs what is missing.
 #
-# Today that is only the Go toolchain (checked, not installed) and Go
-# modules; later issues add Debian and npm packages here.
+#   Go 1.26+         checked, not installed (https://go.dev/dl/)
+#   Go modules       go mod download
+#   chromium         Debian package: the HTML report test opens pages in headless Chromium
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,3 +21,17 @@ fi
 
 # Modules are fetched once; later builds (and the functions' builds) are offline.
 go mod download
+
+# Debian packages, installed only when missing.
+apt_packages=()
+command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
+if [ ${#apt_packages[@]} -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+		echo "setup: please install: ${apt_packages[*]} (needs root and apt-get)" >&2
+		exit 1
+	fi
+	echo "setup: installing ${apt_packages[*]}…"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
+fi

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/coldstartlab/coldstart/internal/bench"
 	"github.com/coldstartlab/coldstart/internal/benchrun"
@@ -15,8 +17,9 @@ import (
 
 func newBenchCmd() *cobra.Command {
 	var (
-		o     benchrun.Options
-		quiet bool
+		o        benchrun.Options
+		quiet    bool
+		noReport bool
 	)
 	cmd := &cobra.Command{
 		Use:   "bench SCENARIO",
@@ -36,7 +39,9 @@ Targets (all through the Lambda API with aws-sdk-go-v2, LogType Tail):
             and every function's configuration is restored afterwards, also on Ctrl-C
 
 Ctrl-C stops cleanly: the results so far are kept and summarised, and
---resume FILE continues the run. The scenario format is in docs/scenarios.md.`,
+--resume FILE continues the run. Beside the results file, bench writes a
+self-contained HTML report (same name, .html); 'coldstart report' renders
+any results file in other formats. The scenario format is in docs/scenarios.md.`,
 		Example: `  coldstart bench examples/quickstart.yaml
   coldstart bench examples/quickstart.yaml -o results.jsonl
   coldstart bench examples/quickstart.yaml --resume results.jsonl
@@ -68,6 +73,13 @@ Ctrl-C stops cleanly: the results so far are kept and summarised, and
 			out.Model.Table(summary, report.TableOptions{Color: isTerminal(summary)})
 			if out.ResultsPath != "-" {
 				fmt.Fprintf(stderr, "%d samples in %s\n", out.Samples, out.ResultsPath)
+				if !noReport {
+					page := strings.TrimSuffix(out.ResultsPath, filepath.Ext(out.ResultsPath)) + ".html"
+					if err := writeOutput(page, nil, func(w io.Writer) error { return out.Model.HTML(w) }); err != nil {
+						return fmt.Errorf("write report: %w", err)
+					}
+					fmt.Fprintf(stderr, "report: %s\n", page)
+				}
 			}
 			if out.Interrupted {
 				return &exitError{code: 130, msg: fmt.Sprintf("interrupted; continue with: coldstart bench %s --resume %s", o.Scenario, out.ResultsPath)}
@@ -85,12 +97,13 @@ Ctrl-C stops cleanly: the results so far are kept and summarised, and
 	f.Float64Var(&o.ColdRatio, "cold-ratio", 0, "share of invokes assumed cold in cost figures (default: the scenario's, else 0.01)")
 	f.Uint64Var(&o.Seed, "seed", 1, "seed for the bootstrap confidence intervals")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress display")
+	f.BoolVar(&noReport, "no-report", false, "do not write the HTML report beside the results file")
 	return cmd
 }
 
 // isTerminal reports whether w is a terminal with a known width: bars drawn
 // into a zero-width terminal (some CI runners' ptys) would be invisible.
-func isTerminal(w io.Writer) bool {
+func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

@@ -13,6 +13,6 @@ the AWS CLI, the SDKs and coldstart itself work against it unchanged.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServeCmd(), newInvokeCmd(), newBenchCmd(), newSelfbenchCmd(), newSelfbenchEchoCmd(), newVersionCmd())
+	root.AddCommand(newServeCmd(), newInvokeCmd(), newBenchCmd(), newReportCmd(), newAnalyzeCmd(), newCompareCmd(), newSelfbenchCmd(), newSelfbenchEchoCmd(), newVersionCmd())
 	return root
 }

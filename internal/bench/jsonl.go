@@ -133,12 +133,21 @@ type Results struct {
 	ValidBytes int64
 	// Warnings lists lines that were skipped (a torn last line, garbage).
 	Warnings []string
+
+	strings map[string]string // interned sample strings, while reading
 }
 
 // Read reads a results stream: a run header, then samples. A torn or
 // malformed line is skipped with a warning, never fatal.
-func Read(r io.Reader) (*Results, error) {
-	res := &Results{}
+func Read(r io.Reader) (*Results, error) { return read(r, 0) }
+
+// bytesPerSample is about what one sample line takes; ReadFile sizes its
+// slice from the file's length, since growing a slice of a million large
+// structs by doubling copies gigabytes.
+const bytesPerSample = 300
+
+func read(r io.Reader, sizeHint int64) (*Results, error) {
+	res := &Results{Samples: make([]Sample, 0, sizeHint/bytesPerSample)}
 	br := bufio.NewReaderSize(r, 1<<20)
 	var offset int64
 	line := 0
@@ -172,9 +181,16 @@ func Read(r io.Reader) (*Results, error) {
 	return res, nil
 }
 
+// samplePrefix starts every sample line Writer writes (Kind is Sample's first
+// field): such lines are decoded once, straight into a Sample.
+var samplePrefix = []byte(`{"kind":"sample"`)
+
 func (res *Results) add(b []byte, line int) error {
 	if len(b) == 0 {
 		return nil
+	}
+	if bytes.HasPrefix(b, samplePrefix) {
+		return res.addSample(b, line)
 	}
 	var head struct {
 		Kind string `json:"kind"`
@@ -189,15 +205,34 @@ func (res *Results) add(b []byte, line int) error {
 		}
 		return json.Unmarshal(b, &res.Run)
 	case KindSample:
-		var s Sample
-		if err := json.Unmarshal(b, &s); err != nil {
-			return fmt.Errorf("line %d: bad sample skipped: %v", line, err)
-		}
-		res.Samples = append(res.Samples, s)
+		return res.addSample(b, line)
 	case KindResume:
 	default:
 		return fmt.Errorf("line %d: unknown kind %q skipped", line, head.Kind)
 	}
+	return nil
+}
+
+func (res *Results) addSample(b []byte, line int) error {
+	var s Sample
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("line %d: bad sample skipped: %v", line, err)
+	}
+	// A million samples repeat a handful of these strings: share them.
+	if res.strings == nil {
+		res.strings = map[string]string{}
+	}
+	for _, p := range []*string{&s.Kind, &s.Run, &s.Variant, &s.Phase, &s.Arch, &s.Flag, &s.ReportStatus, &s.ErrorType, &s.FunctionError} {
+		if *p == "" {
+			continue
+		}
+		if v, ok := res.strings[*p]; ok {
+			*p = v
+		} else if len(res.strings) < 10000 {
+			res.strings[*p] = *p
+		}
+	}
+	res.Samples = append(res.Samples, s)
 	return nil
 }
 
@@ -211,7 +246,11 @@ func ReadFile(path string) (*Results, error) {
 		return nil, err
 	}
 	defer f.Close()
-	res, err := Read(f)
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+	}
+	res, err := read(f, size)
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", path, err)
 	}

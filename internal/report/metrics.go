@@ -1,5 +1,7 @@
 package report
 
+import "github.com/coldstartlab/coldstart/internal/stats"
+
 // Metric names a series of one group, as reports, CSV/JSON rows and
 // `compare --fail-if` expressions call it.
 type Metric string
@@ -38,4 +40,25 @@ func (g *Group) Series(m Metric) []float64 {
 		return g.burstMS
 	}
 	return nil
+}
+
+// Summary returns a metric's statistics.
+func (g *Group) Summary(m Metric) stats.Summary {
+	switch m {
+	case MetricColdInit:
+		return g.Cold
+	case MetricFirstInvoke:
+		return g.FirstInvoke
+	case MetricColdClient:
+		return g.ColdClient
+	case MetricWarmDuration:
+		return g.Warm
+	case MetricWarmClient:
+		return g.WarmClient
+	case MetricLoadLatency:
+		return g.Load
+	case MetricBurstLatency:
+		return g.Burst
+	}
+	return stats.Summary{}
 }

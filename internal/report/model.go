@@ -2,7 +2,9 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"time"
 
 	"github.com/coldstartlab/coldstart/internal/bench"
 	"github.com/coldstartlab/coldstart/internal/cost"
@@ -47,6 +49,8 @@ type Group struct {
 	initMS, warmMS                                       []float64
 	firstMS, coldClientMS, warmClientMS, loadMS, burstMS []float64
 	coldBilled, warmBilled                               []float64
+	loadIntended                                         []time.Time
+	loadAt                                               []float64 // seconds from the group's first intended load request
 }
 
 // HasCold says whether the group measured cold starts.
@@ -140,6 +144,7 @@ func (g *Group) add(s *bench.Sample) {
 		g.warmClientMS = append(g.warmClientMS, s.ClientMS)
 	case s.Phase == bench.PhaseLoad && s.Error == "":
 		g.loadMS = append(g.loadMS, s.ClientMS)
+		g.loadIntended = append(g.loadIntended, s.IntendedAt)
 	case s.Phase == bench.PhaseBurst && s.Error == "":
 		g.burstMS = append(g.burstMS, s.ClientMS)
 	}
@@ -153,13 +158,35 @@ func (g *Group) add(s *bench.Sample) {
 	}
 }
 
+// unobserved drops a client-latency series in which nothing was measured
+// (imported CloudWatch logs carry no client times), so no report shows a
+// latency of 0 µs.
+func unobserved(xs []float64) []float64 {
+	for _, x := range xs {
+		if x != 0 {
+			return xs
+		}
+	}
+	return nil
+}
+
 func (g *Group) finish(m *Model, so stats.Options) {
+	g.coldClientMS, g.warmClientMS = unobserved(g.coldClientMS), unobserved(g.warmClientMS)
+	g.loadMS, g.burstMS = unobserved(g.loadMS), unobserved(g.burstMS)
 	g.Cold = summarize(g.initMS, so)
 	g.FirstInvoke = summarize(g.firstMS, so)
 	g.ColdClient = summarize(g.coldClientMS, so)
 	g.Warm = summarize(g.warmMS, so)
 	g.WarmClient = summarize(g.warmClientMS, so)
 	g.Load = summarize(g.loadMS, so)
+	if len(g.loadIntended) > 0 {
+		start := slices.MinFunc(g.loadIntended, func(a, b time.Time) int { return a.Compare(b) })
+		g.loadAt = make([]float64, len(g.loadIntended))
+		for i, t := range g.loadIntended {
+			g.loadAt[i] = t.Sub(start).Seconds()
+		}
+		g.loadIntended = nil
+	}
 	g.Burst = summarize(g.burstMS, so)
 	g.ColdBilledMS, g.WarmBilledMS = stats.Mean(g.coldBilled), stats.Mean(g.warmBilled)
 	if len(g.coldBilled) == 0 {
@@ -189,18 +216,14 @@ func (g *Group) finish(m *Model, so stats.Options) {
 	}
 }
 
-// resampleBudget bounds the bootstrap's work per series (samples ×
-// resamples): a long load run would otherwise take seconds to summarise.
-// Below 2,000 samples every series gets the full resample count.
-const resampleBudget = 20_000_000
-
 func summarize(xs []float64, so stats.Options) stats.Summary {
 	if n := len(xs); n > 0 {
 		full := so.Resamples
 		if full == 0 {
 			full = stats.DefaultResamples
 		}
-		so.Resamples = min(full, max(200, resampleBudget/n))
+		// A long load run would otherwise take seconds to summarise.
+		so.Resamples = min(full, max(200, stats.ResampleBudget/n))
 	}
 	return stats.Summarize(xs, so)
 }

@@ -59,12 +59,18 @@ func (m *Model) groupBlock(w io.Writer, g *Group, o TableOptions) {
 			line += fmt.Sprintf(", %d not cold", g.NotCold)
 		}
 		fmt.Fprintln(w, line)
-		fmt.Fprintf(w, "  First invoke:       %s   (median Duration of the cold invokes; client sees %s)\n",
-			Millis(g.FirstInvoke.Median), Millis(g.ColdClient.Median))
+		client := ""
+		if g.ColdClient.N > 0 {
+			client = "; client sees " + Millis(g.ColdClient.Median)
+		}
+		fmt.Fprintf(w, "  First invoke:       %s   (median Duration of the cold invokes%s)\n", Millis(g.FirstInvoke.Median), client)
 	}
 	if c := g.Warm; c.N > 0 {
-		fmt.Fprintf(w, "  Warm:               p50 %s  p99 %s   (Duration of %d invokes; client p50 %s)\n",
-			Millis(c.Median), Millis(c.P99), c.N, Millis(g.WarmClient.Median))
+		client := ""
+		if g.WarmClient.N > 0 {
+			client = "; client p50 " + Millis(g.WarmClient.Median)
+		}
+		fmt.Fprintf(w, "  Warm:               p50 %s  p99 %s   (Duration of %d invokes%s)\n", Millis(c.Median), Millis(c.P99), c.N, client)
 	}
 	if c := g.Load; c.N > 0 {
 		fmt.Fprintf(w, "  Load:               p50 %s  p95 %s  p99 %s  max %s  σ %s   (%d requests, from intended send time)\n",

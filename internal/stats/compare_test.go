@@ -2,6 +2,8 @@ package stats
 
 import (
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -115,5 +117,36 @@ func TestCompareDeterministic(t *testing.T) {
 	o.Seed = 100
 	if other := Compare(a, b, o); other.RatioCI == first.RatioCI {
 		t.Errorf("different seeds gave the same interval %+v", first.RatioCI)
+	}
+}
+
+// Above LargeN the ratio's interval is computed by the delta method; it must
+// agree with a bootstrap of the same data.
+func TestLargeRatioCIAgreesWithBootstrap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	gen := func(n int, scale float64) []float64 {
+		xs := make([]float64, n)
+		for i := range xs {
+			xs[i] = math.Exp(rng.NormFloat64()*0.4) * scale
+		}
+		slices.Sort(xs)
+		return xs
+	}
+	a, b := gen(LargeN+2000, 11), gen(LargeN+3000, 10)
+	got := largeRatioCI(a, b, 0.95)
+	o := Options{Seed: 1, Resamples: 1000}.withDefaults()
+	o.Resamples = 1000
+	rng2 := o.rng()
+	ra, rb := newResampler(a), newResampler(b)
+	est := make([]float64, o.Resamples)
+	for i := range est {
+		ra.draw(rng2)
+		rb.draw(rng2)
+		est[i] = ra.quantile(0.5) / rb.quantile(0.5)
+	}
+	want := percentileInterval(est, 0.95)
+	width := want.Hi - want.Lo
+	if math.Abs(got.Lo-want.Lo) > 0.2*width || math.Abs(got.Hi-want.Hi) > 0.2*width {
+		t.Errorf("delta method [%.4f, %.4f], bootstrap [%.4f, %.4f]", got.Lo, got.Hi, want.Lo, want.Hi)
 	}
 }

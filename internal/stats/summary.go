@@ -64,11 +64,21 @@ func Summarize(xs []float64, o Options) Summary {
 	return sum
 }
 
+// LargeN is the sample count above which Summarize gives textbook intervals
+// instead of bootstrapping: the normal approximation for the mean and the
+// order-statistic (binomial) interval for the median. At that size they
+// agree with the bootstrap, and resampling a million values thousands of
+// times would take minutes.
+const LargeN = 5000
+
 // meanMedianCI bootstraps the mean and the median of sorted s from one set of
-// resamples.
+// resamples, or computes them directly above LargeN.
 func meanMedianCI(s []float64, o Options) (meanCI, medianCI Interval) {
 	if iv, ok := tooFew(len(s)); !ok {
 		return iv, iv
+	}
+	if len(s) > LargeN {
+		return largeSampleCI(s, o.Confidence)
 	}
 	rng := o.rng()
 	r := newResampler(s)
@@ -89,3 +99,21 @@ func clamp(v, lo, hi float64) float64 {
 	}
 	return min(max(v, lo), hi)
 }
+
+// largeSampleCI: mean ± z·sd/√n, and for the median the order statistics at
+// n/2 ∓ z·√n/2 (the normal approximation to the binomial), so it needs no
+// assumption about the distribution.
+func largeSampleCI(s []float64, confidence float64) (meanCI, medianCI Interval) {
+	n := float64(len(s))
+	z := normalQuantile(0.5 + confidence/2)
+	mean, sd := moments(s)
+	half := z * sd / math.Sqrt(n)
+	meanCI = Interval{Lo: mean - half, Hi: mean + half, OK: true}
+	lo := int(math.Floor(n/2 - z*math.Sqrt(n)/2))
+	hi := int(math.Ceil(n/2 + z*math.Sqrt(n)/2))
+	medianCI = Interval{Lo: s[max(lo, 0)], Hi: s[min(hi, len(s)-1)], OK: true}
+	return meanCI, medianCI
+}
+
+// normalQuantile is the standard normal's inverse CDF.
+func normalQuantile(p float64) float64 { return math.Sqrt2 * math.Erfinv(2*p-1) }

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -209,4 +210,26 @@ func seq(lo, hi int) []float64 {
 		xs = append(xs, float64(i))
 	}
 	return xs
+}
+
+// Above LargeN the intervals are computed, not bootstrapped: they must agree
+// with the bootstrap of the same data to within a few percent of their width.
+func TestLargeSampleIntervalsAgreeWithBootstrap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	xs := make([]float64, LargeN+1000)
+	for i := range xs {
+		xs[i] = math.Exp(rng.NormFloat64()*0.5) * 10 // log-normal, like latencies
+	}
+	big := Summarize(xs, Options{Seed: 1})
+	mean := Bootstrap(xs, Mean, Options{Seed: 1, Resamples: 2000})
+	median := Bootstrap(xs, Median, Options{Seed: 1, Resamples: 2000})
+	for _, c := range []struct {
+		name      string
+		got, want Interval
+	}{{"mean", big.MeanCI, mean}, {"median", big.MedianCI, median}} {
+		width := c.want.Hi - c.want.Lo
+		if math.Abs(c.got.Lo-c.want.Lo) > 0.15*width || math.Abs(c.got.Hi-c.want.Hi) > 0.15*width {
+			t.Errorf("%s: computed [%.4f, %.4f], bootstrap [%.4f, %.4f]", c.name, c.got.Lo, c.got.Hi, c.want.Lo, c.want.Hi)
+		}
+	}
 }
