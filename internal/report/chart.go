@@ -44,6 +44,11 @@ var palette = []color.Color{
 
 func colour(i int) color.Color { return palette[i%len(palette)] }
 
+// newChart starts a chart of the standard size with its plot and labels.
+func newChart(id, title, x, y, caption string) *chart {
+	return &chart{ID: id, Title: title, Caption: caption, plot: newPlot(title, x, y), w: chartW, h: chartH}
+}
+
 func newPlot(title, x, y string) *plot.Plot {
 	plot.DefaultFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
 	p := plot.New()

@@ -78,9 +78,9 @@ func (m *Model) coldChart() (*chart, error) {
 	if len(gs) == 0 {
 		return nil, nil
 	}
-	p := newPlot("Cold start: Init Duration", "", "Init Duration (ms)")
-	c := &chart{ID: "cold-init", Title: "Cold start: Init Duration", plot: p, w: chartW, h: chartH,
-		Caption: "Every verified cold start (dots) and their distribution (box: quartiles, whiskers 1.5 IQR). Hover for values."}
+	c := newChart("cold-init", "Cold start: Init Duration", "", "Init Duration (ms)",
+		"Every verified cold start (dots) and their distribution (box: quartiles, whiskers 1.5 IQR). Hover for values.")
+	p := c.plot
 	for i, g := range gs {
 		vals := plotter.Values(g.initMS)
 		box, err := plotter.NewBoxPlot(vg.Points(18), float64(i), vals)
@@ -124,9 +124,9 @@ func (m *Model) firstWarmChart() (*chart, error) {
 	if len(gs) == 0 {
 		return nil, nil
 	}
-	p := newPlot("First invoke vs warm: Duration", "", "median Duration (ms)")
-	c := &chart{ID: "first-warm", Title: "First invoke vs warm: Duration", plot: p, w: chartW, h: chartH,
-		Caption: "Median Duration of the invoke that started an environment beside the warm median."}
+	c := newChart("first-warm", "First invoke vs warm: Duration", "", "median Duration (ms)",
+		"Median Duration of the invoke that started an environment beside the warm median.")
+	p := c.plot
 	w := vg.Points(14)
 	series := []struct {
 		name string
@@ -165,9 +165,9 @@ func (m *Model) warmCDFChart() (*chart, error) {
 	if len(gs) == 0 {
 		return nil, nil
 	}
-	p := newPlot("Warm invokes: Duration distribution", "Duration (ms)", "share of invokes ≤ x")
-	c := &chart{ID: "warm-cdf", Title: "Warm invokes: Duration distribution", plot: p, w: chartW, h: chartH,
-		Caption: "Cumulative distribution of warm Duration; the further left, the faster. Marks at p50, p90 and p99."}
+	c := newChart("warm-cdf", "Warm invokes: Duration distribution", "Duration (ms)", "share of invokes ≤ x",
+		"Cumulative distribution of warm Duration; the further left, the faster. Marks at p50, p90 and p99.")
+	p := c.plot
 	for i, g := range gs {
 		sorted := slices.Clone(g.warmMS)
 		slices.Sort(sorted)
@@ -203,9 +203,9 @@ func (m *Model) loadChart() (*chart, error) {
 	if len(gs) == 0 {
 		return nil, nil
 	}
-	p := newPlot("Under load: latency over time", "seconds into the load phase", "latency (ms)")
-	c := &chart{ID: "load-time", Title: "Under load: latency over time", plot: p, w: chartW, h: chartH,
-		Caption: "Each request's latency from its intended send time (coordinated omission included). Long runs are thinned for drawing; statistics use every request."}
+	c := newChart("load-time", "Under load: latency over time", "seconds into the load phase", "latency (ms)",
+		"Each request's latency from its intended send time (coordinated omission included). Long runs are thinned for drawing; statistics use every request.")
+	p := c.plot
 	for i, g := range gs {
 		var pts plotter.XYs
 		idx := thinIndex(len(g.loadMS), maxPoints)
@@ -239,9 +239,9 @@ func (m *Model) memoryChart() (*chart, error) {
 	if len(gs) == 0 {
 		return nil, nil
 	}
-	p := newPlot("Max Memory Used", "", "MB")
-	c := &chart{ID: "memory", Title: "Max Memory Used", plot: p, w: chartW, h: chartH,
-		Caption: "The largest Max Memory Used any invoke reported, per variant and memory size."}
+	c := newChart("memory", "Max Memory Used", "", "MB",
+		"The largest Max Memory Used any invoke reported, per variant and memory size.")
+	p := c.plot
 	vals := make(plotter.Values, len(gs))
 	w := vg.Points(22)
 	for i, g := range gs {
@@ -272,9 +272,9 @@ func (m *Model) costChart() (*chart, error) {
 		return nil, nil
 	}
 	title := fmt.Sprintf("Cost per month (%.3g%% cold)", m.ColdRatio*100)
-	p := newPlot(title, "invokes per month", "USD per month")
-	c := &chart{ID: "cost", Title: title, plot: p, w: chartW, h: chartH,
-		Caption: "Monthly Lambda cost at 1M, 10M and 100M invokes (both axes logarithmic): GB-seconds of Billed Duration, init included, plus requests, at list prices."}
+	c := newChart("cost", title, "invokes per month", "USD per month",
+		"Monthly Lambda cost at 1M, 10M and 100M invokes (both axes logarithmic): GB-seconds of Billed Duration, init included, plus requests, at list prices.")
+	p := c.plot
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	var ticks []plot.Tick
@@ -326,9 +326,9 @@ func (m *Model) frontierChart() (*chart, error) {
 	if !swept {
 		return nil, nil
 	}
-	p := newPlot("Memory sweep: speed against cost", "USD per 1M invokes", "latency (ms)")
-	c := &chart{ID: "frontier", Title: "Memory sweep: speed against cost", plot: p, w: chartW, h: chartH,
-		Caption: "Each memory size of a variant: warm median latency (or cold start plus first invoke when nothing warm was measured) against cost per 1M invokes. The line joins the sizes that no other size beats on both."}
+	c := newChart("frontier", "Memory sweep: speed against cost", "USD per 1M invokes", "latency (ms)",
+		"Each memory size of a variant: warm median latency (or cold start plus first invoke when nothing warm was measured) against cost per 1M invokes. The line joins the sizes that no other size beats on both.")
+	p := c.plot
 	for i, n := range names {
 		var pts plotter.XYs
 		for _, g := range byVariant[n] {
