@@ -5,6 +5,10 @@
 #   Go 1.26+         checked, not installed (https://go.dev/dl/)
 #   Go modules       go mod download
 #   chromium         Debian package: the HTML report test opens pages in headless Chromium
+#   node ≥ 20        Debian package nodejs: the nodejs20.x managed runtime (internal/runtimes)
+#   python3.11       Debian package: the python3.11 managed runtime
+#   JDK ≥ 17         Debian package openjdk-17-jdk-headless: the java17 managed runtime (javac
+#                    compiles the embedded Java runtime client once)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +29,9 @@ go mod download
 # Debian packages, installed only when missing.
 apt_packages=()
 command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
+command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
+[ -x /usr/bin/python3.11 ] || command -v python3.11 >/dev/null 2>&1 || apt_packages+=(python3.11)
+command -v javac >/dev/null 2>&1 || ls /usr/lib/jvm/*/bin/javac >/dev/null 2>&1 || apt_packages+=(openjdk-17-jdk-headless)
 if [ ${#apt_packages[@]} -gt 0 ]; then
 	if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 		echo "setup: please install: ${apt_packages[*]} (needs root and apt-get)" >&2
@@ -34,4 +41,12 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
+fi
+
+# The managed-runtime tests run nodejs20.x: Debian's own nodejs may be older.
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+	echo "setup: Node.js 20 or newer is required for the nodejs20.x runtime tests, found $(node --version 2>/dev/null || echo none)" >&2
+	echo "setup: install it from https://nodejs.org or NodeSource (Debian bookworm ships 18)" >&2
+	exit 1
 fi

@@ -50,6 +50,9 @@ any results file in other formats. The scenario format is in docs/scenarios.md.`
 		RunE: func(cmd *cobra.Command, args []string) error {
 			stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			o.Scenario, o.Version, o.BuildLog = args[0], version.String(), stderr
+			if err := checkRuntimeFlag(o.Runtimes); err != nil {
+				return err
+			}
 			switch {
 			case quiet:
 				o.Progress = bench.NopProgress{}
@@ -96,6 +99,7 @@ any results file in other formats. The scenario format is in docs/scenarios.md.`
 	f.StringVar(&o.Profile, "profile", "", "AWS shared-config profile (aws target)")
 	f.Float64Var(&o.ColdRatio, "cold-ratio", 0, "share of invokes assumed cold in cost figures (default: the scenario's, else 0.01)")
 	f.Uint64Var(&o.Seed, "seed", 1, "seed for the bootstrap confidence intervals")
+	addRuntimeFlag(f, &o.Runtimes)
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress display")
 	f.BoolVar(&noReport, "no-report", false, "do not write the HTML report beside the results file")
 	return cmd

@@ -25,6 +25,7 @@ func newInvokeCmd() *cobra.Command {
 	var (
 		payload, endpoint, region, invocationType string
 		templatePath, envVars                     string
+		interpreters                              map[string]string
 		showLog                                   bool
 	)
 	cmd := &cobra.Command{
@@ -50,8 +51,12 @@ FUNCTION is a name, name:qualifier or ARN, as for 'aws lambda invoke'.`,
 				return err
 			}
 			if templatePath != "" {
+				if err := checkRuntimeFlag(interpreters); err != nil {
+					return err
+				}
 				s, err := local.Start(cmd.Context(), local.Options{
 					Template: templatePath, EnvVars: envVars, Version: version.String(), BuildLog: cmd.ErrOrStderr(),
+					Runtimes: interpreters,
 				})
 				if err != nil {
 					return err
@@ -82,6 +87,7 @@ FUNCTION is a name, name:qualifier or ARN, as for 'aws lambda invoke'.`,
 	f.StringVar(&invocationType, "invocation-type", "RequestResponse", "RequestResponse, Event or DryRun")
 	f.BoolVar(&showLog, "log", false, "print the whole log tail, not just the REPORT line")
 	f.StringVarP(&templatePath, "template", "t", "", "start the local platform from this SAM template for this invoke, instead of calling --endpoint-url")
+	addRuntimeFlag(f, &interpreters)
 	f.StringVarP(&envVars, "env-vars", "n", "", "with --template: JSON file of environment variable overrides")
 	return cmd
 }

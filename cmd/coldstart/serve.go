@@ -37,6 +37,9 @@ examples/template.yaml.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+			if err := checkRuntimeFlag(o.Runtimes); err != nil {
+				return err
+			}
 			tpl, err := local.FindTemplate(o.Template)
 			if err != nil {
 				return err
@@ -67,6 +70,7 @@ examples/template.yaml.`,
 	f.StringVar(&o.Region, "region", "us-east-1", "AWS_REGION given to functions and used in ARNs")
 	f.BoolVar(&o.NoFreeze, "no-freeze", false, "let environments run between invokes instead of freezing them as Lambda does")
 	f.Float64Var(&o.CPUScale, "cpu-scale", 1, "multiply each environment's CPU share (MemorySize/1769 vCPU) to model a faster or slower host")
+	addRuntimeFlag(f, &o.Runtimes)
 	f.BoolVarP(&quiet, "quiet", "q", false, "do not print function logs")
 	return cmd
 }
@@ -78,6 +82,9 @@ func printBanner(w io.Writer, s *local.Server, tpl string) {
 		pkg := s.Packages[fn.Name]
 		fmt.Fprintf(w, "  %-24s %-16s %-7s %5d MB %4.0f s  %s in %d file(s)\n",
 			fn.Name, fn.Runtime, fn.Architecture, fn.MemoryMB, fn.Timeout.Seconds(), humanBytes(pkg.Size), pkg.Files)
+		if cfg, ok := s.Platform.Function(fn.Name); ok && cfg.Managed != nil {
+			fmt.Fprintf(w, "  %-24s └ %s\n", "", cfg.Managed.Interpreter)
+		}
 	}
 	fmt.Fprintf(w, "Lambda API listening on %s\n", s.URL)
 	if len(s.Template.Functions) > 0 {

@@ -113,4 +113,7 @@ type VariantInfo struct {
 	MemoryMB     int    `json:"memory_mb"` // as configured before the run
 	PackageBytes int64  `json:"package_bytes"`
 	PackageFiles int    `json:"package_files,omitempty"` // 0 when the target cannot tell
+	// Interpreter is what ran a managed runtime locally, e.g.
+	// "nodejs20.x on /usr/bin/node 20.20.2"; empty on AWS and for provided runtimes.
+	Interpreter string `json:"interpreter,omitempty"`
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coldstartlab/coldstart/internal/runtimes"
 	"gopkg.in/yaml.v3"
 )
 
@@ -80,6 +81,9 @@ type LocalSpec struct {
 	IdleTimeout time.Duration // default 2 s, so the idle strategy runs in seconds
 	Sandbox     string        // auto | plain | cgroup1 | cgroup2
 	CPUScale    float64       // 0 = 1: environments get memory/1769 vCPU
+	// Runtimes maps a managed runtime id or language to its interpreter
+	// ("nodejs20.x: /usr/bin/node"); the command line's --runtime wins.
+	Runtimes map[string]string
 }
 
 // PricingSpec overrides the price table.
@@ -326,7 +330,7 @@ func (p *parser) target(n *yaml.Node, t *TargetSpec) {
 }
 
 func (p *parser) local(n *yaml.Node, l *LocalSpec) {
-	m := p.mapping(n, "local", "idle_timeout", "sandbox", "cpu_scale")
+	m := p.mapping(n, "local", "idle_timeout", "sandbox", "cpu_scale", "runtimes")
 	if v := m["idle_timeout"]; v != nil {
 		l.IdleTimeout = p.duration(v, "idle_timeout")
 	}
@@ -341,6 +345,26 @@ func (p *parser) local(n *yaml.Node, l *LocalSpec) {
 		if !(l.CPUScale > 0 && l.CPUScale <= 64) {
 			p.fail(v, "cpu_scale must be more than 0 and at most 64")
 		}
+	}
+	if v := m["runtimes"]; v != nil {
+		p.runtimes(v, l)
+	}
+}
+
+// runtimes reads `runtimes: {nodejs20.x: /usr/bin/node, python: /usr/bin/python3.12}`.
+func (p *parser) runtimes(n *yaml.Node, l *LocalSpec) {
+	if n.Kind != yaml.MappingNode {
+		p.fail(n, "runtimes must be a mapping of runtime id or language to interpreter path")
+		return
+	}
+	l.Runtimes = map[string]string{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if err := runtimes.CheckOverride(k.Value, p.str(v, k.Value)); err != nil {
+			p.fail(k, "runtimes: %v", err)
+			continue
+		}
+		l.Runtimes[k.Value] = v.Value
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coldstartlab/coldstart/internal/runtimes"
 )
 
 // writeScenario puts raw in dir/name (so relative paths resolve there) and
@@ -55,6 +57,7 @@ target:
 local:
   idle_timeout: 5s
   sandbox: plain
+  runtimes: {python: /usr/bin/python3.11}
 
 pricing:
   region: us-east-1
@@ -109,11 +112,11 @@ func TestParseFull(t *testing.T) {
 	if sc.Target != wantTarget {
 		t.Errorf("Target %+v", sc.Target)
 	}
-	if sc.Local != (LocalSpec{IdleTimeout: 5 * time.Second, Sandbox: "plain"}) {
+	if !reflect.DeepEqual(sc.Local, LocalSpec{IdleTimeout: 5 * time.Second, Sandbox: "plain", Runtimes: map[string]string{"python": "/usr/bin/python3.11"}}) {
 		t.Errorf("Local %+v", sc.Local)
 	}
 	wantPricing := PricingSpec{Region: "us-east-1", X86: 0.0000166667, ARM: 0.0000133334, PerRequest: 0.0000002,
-		MBPerGB: 1000, SetPrices: true, Line: 35} // the line of its first key
+		MBPerGB: 1000, SetPrices: true, Line: 36} // the line of its first key
 	if sc.Pricing != wantPricing {
 		t.Errorf("Pricing %+v", sc.Pricing)
 	}
@@ -145,7 +148,7 @@ phases:
 	if v := sc.Variants[0]; v.Name != "Uppercase" || v.Arch != "" || v.Payload != nil {
 		t.Errorf("variant %+v: want the function as name, no arch, no payload", v)
 	}
-	if sc.Local != (LocalSpec{IdleTimeout: 2 * time.Second}) || sc.Target != (TargetSpec{}) || sc.Pricing != (PricingSpec{}) {
+	if !reflect.DeepEqual(sc.Local, LocalSpec{IdleTimeout: 2 * time.Second}) || sc.Target != (TargetSpec{}) || sc.Pricing != (PricingSpec{}) {
 		t.Errorf("Local %+v Target %+v Pricing %+v", sc.Local, sc.Target, sc.Pricing)
 	}
 	want := []Phase{
@@ -262,6 +265,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{`1: cold_ratio must be between 0 and 1 (a share: 0.01 is 1%)`}},
 		{"idle_timeout negative", "local: {idle_timeout: -2s}\n" + base,
 			[]string{`1: idle_timeout: "-2s" is not a positive duration (like 500ms, 30s, 5m)`}},
+		{"runtimes unknown", "local: {runtimes: {dotnet8: /usr/bin/dotnet}}\n" + base,
+			[]string{`1: runtimes: "dotnet8" is neither a runtime (` + strings.Join(runtimes.IDs(), ", ") + `) nor a language (nodejs, python, java)`}},
 		{"pricing mb_per_gb 1001", "pricing:\n  mb_per_gb: 1001\n" + base,
 			[]string{`2: mb_per_gb must be 1024 (as AWS bills) or 1000`}},
 		{"pricing negative", "pricing:\n  arm64: -1\n" + base,

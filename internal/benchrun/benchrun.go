@@ -37,6 +37,8 @@ type Options struct {
 	Progress  bench.Progress
 	BuildLog  io.Writer // local target: build progress
 	Version   string
+	// Runtimes overrides the scenario's local.runtimes, key by key.
+	Runtimes map[string]string
 }
 
 // Outcome is what a run produced.
@@ -182,7 +184,8 @@ func startTarget(ctx context.Context, sc *bench.Scenario, o Options) (bench.Targ
 	switch kind {
 	case "", "local":
 		t, closer, err := target.Local(ctx, target.LocalOptions{Template: sc.Template, IdleTimeout: sc.Local.IdleTimeout,
-			Sandbox: sc.Local.Sandbox, Region: region, Version: o.Version, BuildLog: o.BuildLog, CPUScale: sc.Local.CPUScale})
+			Sandbox: sc.Local.Sandbox, Region: region, Version: o.Version, BuildLog: o.BuildLog, CPUScale: sc.Local.CPUScale,
+			Runtimes: mergeRuntimes(sc.Local.Runtimes, o.Runtimes)})
 		return t, closer, err
 	case "endpoint":
 		if endpoint == "" {
@@ -241,4 +244,14 @@ func defaultPath(name string, t time.Time) string {
 
 func newRunID() string {
 	return time.Now().UTC().Format("20060102T150405Z") + "-" + fmt.Sprintf("%04x", time.Now().UnixNano()&0xffff)
+}
+
+// mergeRuntimes lays the command line's interpreter overrides over the scenario's.
+func mergeRuntimes(scenario, flags map[string]string) map[string]string {
+	out := maps.Clone(scenario)
+	if out == nil {
+		out = map[string]string{}
+	}
+	maps.Copy(out, flags)
+	return out
 }

@@ -108,3 +108,28 @@ func TestSelfbenchReportsEveryFigure(t *testing.T) {
 		}
 	}
 }
+
+// A template of managed runtimes runs on the machine's interpreters, like
+// `sam local invoke` without Docker.
+func TestInvokeManagedRuntimes(t *testing.T) {
+	for _, fn := range []string{"UppercaseNode", "UppercasePython"} {
+		t.Run(fn, func(t *testing.T) {
+			stdout, stderr, code := run(t, nil, "invoke", "--template", "examples/managed/template.yaml", fn, "--payload", `"hi"`)
+			if code != 0 || stdout != "\"HI\"\n" || !strings.Contains(stderr, "Init Duration") {
+				t.Errorf("exit %d, stdout %q; want \"HI\" and a cold REPORT on stderr:\n%s", code, stdout, stderr)
+			}
+		})
+	}
+}
+
+func TestRuntimeFlagErrors(t *testing.T) {
+	for _, tc := range []struct{ flag, want string }{
+		{"dotnet8=/usr/bin/dotnet", `--runtime: "dotnet8" is neither a runtime`},
+		{"python3.11=/nonexistent/python3.11", "/nonexistent/python3.11"},
+	} {
+		_, stderr, code := run(t, nil, "invoke", "--template", "examples/managed/template.yaml", "--runtime", tc.flag, "UppercasePython")
+		if code == 0 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("--runtime %s: exit %d, want a failure mentioning %q:\n%s", tc.flag, code, tc.want, stderr)
+		}
+	}
+}

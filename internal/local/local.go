@@ -24,6 +24,7 @@ import (
 
 	"github.com/coldstartlab/coldstart/internal/lambdaapi"
 	"github.com/coldstartlab/coldstart/internal/platform"
+	"github.com/coldstartlab/coldstart/internal/runtimes"
 	"github.com/coldstartlab/coldstart/internal/sandbox"
 	"github.com/coldstartlab/coldstart/internal/template"
 )
@@ -42,6 +43,9 @@ type Options struct {
 	LogSink          func(platform.LogLine)
 	BuildLog         io.Writer // build progress; nil = silent
 	Version          string
+	// Runtimes maps a managed runtime id ("nodejs20.x") or language
+	// ("nodejs", "python", "java") to its interpreter; default: found on PATH.
+	Runtimes map[string]string
 }
 
 // Server is a running local Lambda.
@@ -55,6 +59,16 @@ type Server struct {
 	served    chan error
 	closeOnce sync.Once
 	closeErr  error
+}
+
+// Managed prepares managed runtime id for code in taskRoot: it finds the
+// interpreter (interpreters overrides PATH) and installs the embedded client.
+func Managed(ctx context.Context, id, taskRoot string, interpreters map[string]string) (*platform.ManagedRuntime, error) {
+	l, err := runtimes.Prepare(ctx, id, taskRoot, runtimes.Options{Interpreters: interpreters})
+	if err != nil {
+		return nil, err
+	}
+	return &platform.ManagedRuntime{Command: l.Command, Dir: l.Dir, Env: l.Env, Interpreter: l.Describe()}, nil
 }
 
 // Start loads and builds the template's functions, then serves them.
@@ -115,11 +129,20 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 			return nil, fmt.Errorf("hash %s: %w", fn.Name, err)
 		}
 		packages[fn.Name] = pkg
-		configs = append(configs, platform.FunctionConfig{
+		cfg := platform.FunctionConfig{
 			Name: fn.Name, Runtime: fn.Runtime, Handler: fn.Handler, MemoryMB: fn.MemoryMB,
 			Timeout: fn.Timeout, Environment: fn.Environment, Architecture: fn.Architecture,
 			CodeDir: pkg.Dir, Bootstrap: pkg.Bootstrap, CodeSize: pkg.Size, CodeFiles: pkg.Files, CodeSHA256: sum,
-		})
+		}
+		if template.IsManaged(fn.Runtime) {
+			m, err := Managed(ctx, fn.Runtime, pkg.Dir, o.Runtimes)
+			if err != nil {
+				_ = backend.Close()
+				return nil, fmt.Errorf("%s: %w", fn.Name, err)
+			}
+			cfg.Managed = m
+		}
+		configs = append(configs, cfg)
 	}
 
 	listen := o.Listen

@@ -142,7 +142,7 @@ func (c *call) startAndAwaitInit(deadline time.Time) (time.Time, initOutcome) {
 	e := c.e
 	t0, err := e.startRuntime()
 	if err != nil {
-		msg := fmt.Sprintf("RequestId: %s Error: couldn't start %s: %v", c.id, e.cfg.Bootstrap, err)
+		msg := fmt.Sprintf("RequestId: %s Error: couldn't start %s: %v", c.id, e.cfg.command()[0], err)
 		return t0, initOutcome{at: time.Now(), errorType: "Runtime.InvalidEntrypoint",
 			body: runtimeapi.ErrorJSON("Runtime.InvalidEntrypoint", msg)}
 	}

@@ -91,7 +91,8 @@ func (p *Platform) newEnvironment(fn *function, cfg FunctionConfig, epoch int) (
 func (e *environment) startRuntime() (time.Time, error) {
 	e.gen = e.api.Reset()
 	e.ready = false
-	cmd := exec.Command(e.cfg.Bootstrap)
+	argv := e.cfg.command()
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = e.cfg.CodeDir
 	cmd.Env = e.env
 	cmd.Stdout = e.logs.w

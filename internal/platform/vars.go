@@ -50,6 +50,12 @@ func (e *environment) environ() []string {
 	if !strings.HasPrefix(cfg.Runtime, "provided") {
 		vars["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + cfg.Runtime
 	}
+	if m := cfg.Managed; m != nil {
+		vars["LAMBDA_RUNTIME_DIR"] = m.Dir
+		for k, v := range m.Env {
+			vars[k] = v
+		}
+	}
 	for k, v := range p.credentials {
 		if v != "" {
 			vars[k] = v

@@ -17,11 +17,11 @@ const bootstrapName = "bootstrap"
 // buildMethodGo is SAM's BuildMethod for Go functions.
 const buildMethodGo = "go1.x"
 
-// Package is what the platform runs: a directory whose executable `bootstrap`
-// is the runtime.
+// Package is what the platform runs: a code directory and, for provided
+// runtimes, the executable `bootstrap` in it that is the runtime.
 type Package struct {
 	Dir       string // absolute directory (LAMBDA_TASK_ROOT)
-	Bootstrap string // absolute path of the executable to start
+	Bootstrap string // absolute path of the executable to start; "" for managed runtimes
 	Size      int64  // total bytes of regular files in Dir
 	Files     int    // number of regular files in Dir
 	Cached    bool   // true when Build reused a cached build
@@ -38,11 +38,18 @@ type BuildOptions struct {
 // the Go main package in CodeURI into a static Linux bootstrap for the host
 // architecture (Architecture is only a label: the host runs what it can),
 // cached by a hash of the module's sources and toolchain so an unchanged
-// function is never rebuilt. Without a BuildMethod, CodeURI must already hold
-// an executable bootstrap and is used in place.
+// function is never rebuilt. Without a BuildMethod, CodeURI is used in place:
+// for a provided runtime it must hold an executable bootstrap; for a managed
+// runtime it holds the handler's code (sources, or classes and jars).
 func Build(ctx context.Context, fn Function, opts BuildOptions) (Package, error) {
 	if fn.CodeURI == "" {
 		return Package{}, fmt.Errorf("build %s: no CodeURI", fn.Name)
+	}
+	if IsManaged(fn.Runtime) {
+		if fn.BuildMethod != "" {
+			return Package{}, fmt.Errorf("build %s: build method %q is not supported for %s yet; build the code yourself and point CodeUri at the result", fn.Name, fn.BuildMethod, fn.Runtime)
+		}
+		return measured(Package{Dir: fn.CodeURI}, fn.Name)
 	}
 	switch fn.BuildMethod {
 	case "":

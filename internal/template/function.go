@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/coldstartlab/coldstart/internal/runtimes"
 )
 
 // Lambda's configuration defaults and limits (lambda-spec.md §7).
@@ -25,8 +27,8 @@ const (
 	defaultArch     = "x86_64"
 )
 
-// providedRuntimes run an executable bootstrap; the only kind the local
-// platform can start today.
+// providedRuntimes run an executable bootstrap; the others are managed
+// runtimes (package runtimes).
 var providedRuntimes = map[string]bool{"provided.al2023": true, "provided.al2": true, "provided": true}
 
 // function builds one Function from resource r, with Globals.Function
@@ -60,6 +62,8 @@ func (p *parser) function(r *resource, g []field) (Function, error) {
 		if fn.Handler == "" {
 			return Function{}, errAt(h, "Handler is empty")
 		}
+	} else if IsManaged(fn.Runtime) {
+		return Function{}, errAt(r.key, "missing Handler: runtime %s needs one (%s)", fn.Runtime, handlerExample(fn.Runtime))
 	}
 	if fn.CodeURI, err = p.codeURI(prop, r); err != nil {
 		return Function{}, err
@@ -116,9 +120,31 @@ func (p *parser) runtime(n *yaml.Node, r *resource) (string, error) {
 		return s, nil
 	case s == "go1.x":
 		return "", errAt(n, "runtime %q was retired by AWS; use provided.al2023 with Metadata: BuildMethod: go1.x", s)
-	default:
-		return "", errAt(n, "runtime %q is not supported yet; use provided.al2023 with a bootstrap (managed runtimes are planned)", s)
 	}
+	if _, ok := runtimes.Lookup(s); ok {
+		return s, nil
+	}
+	return "", errAt(n, "%s", runtimes.Unsupported(s))
+}
+
+// handlerExample shows a runtime's handler form.
+func handlerExample(runtime string) string {
+	r, _ := runtimes.Lookup(runtime)
+	switch r.Language {
+	case runtimes.Node:
+		return "e.g. index.handler: the export handler of index.js or index.mjs"
+	case runtimes.Python:
+		return "e.g. app.lambda_handler: the function lambda_handler of app.py"
+	default:
+		return "e.g. com.example.Handler::handleRequest"
+	}
+}
+
+// IsManaged reports whether runtime is a managed runtime (an interpreter
+// started by the platform) rather than a provided one (an executable bootstrap).
+func IsManaged(runtime string) bool {
+	_, ok := runtimes.Lookup(runtime)
+	return ok
 }
 
 // codeURI returns the absolute code directory, which must exist locally.

@@ -60,8 +60,12 @@ func TestParseErrors(t *testing.T) {
 			"function Foo: InlineCode is not supported; put the code in a directory and set CodeUri"},
 		{"image function", fnWith("      PackageType: Image\n      ImageUri: repo:tag\n"), "PackageType",
 			"function Foo: PackageType Image is not supported yet; use a zip function with a local CodeUri"},
-		{"managed runtime", fnWith("      Runtime: nodejs20.x\n      CodeUri: fn\n"), "Runtime",
-			`function Foo: runtime "nodejs20.x" is not supported yet; use provided.al2023 with a bootstrap (managed runtimes are planned)`},
+		{"managed runtime without Handler", fnWith("      Runtime: nodejs20.x\n      CodeUri: fn\n"), "Foo:",
+			`function Foo: missing Handler: runtime nodejs20.x needs one (e.g. index.handler: the export handler of index.js or index.mjs)`},
+		{".NET runtime", fnWith("      Runtime: dotnet8\n      Handler: x\n      CodeUri: fn\n"), "Runtime",
+			`function Foo: runtime "dotnet8" is not supported: .NET is not available on this platform; package it for provided.al2023 with a bootstrap (e.g. a self-contained or Native AOT build)`},
+		{"deprecated runtime", fnWith("      Runtime: nodejs16.x\n      Handler: x\n      CodeUri: fn\n"), "Runtime",
+			`function Foo: runtime "nodejs16.x" is not supported (deprecated by AWS or unknown); supported: nodejs18.x, nodejs20.x, nodejs22.x, nodejs24.x, python3.9, python3.10, python3.11, python3.12, python3.13, python3.14, java11, java17, java21, java25`},
 		{"go1.x runtime", fnWith("      Runtime: go1.x\n      CodeUri: fn\n"), "Runtime",
 			`function Foo: runtime "go1.x" was retired by AWS; use provided.al2023 with Metadata: BuildMethod: go1.x`},
 		{"empty Handler", fnWith(base + "      Handler: ''\n"), "Handler",
@@ -150,11 +154,11 @@ func TestParseErrorsAllFunctions(t *testing.T) {
     Properties: {Runtime: provided.al2023, CodeUri: fn}
   A:
     Type: AWS::Serverless::Function
-    Properties: {Runtime: java21, CodeUri: fn}
+    Properties: {Runtime: java8.al2, Handler: a.B, CodeUri: fn}
 `
 	_, err := Parse([]byte(yaml), codeDir(t))
 	want := "template.yaml:4: function B: Timeout 0 is outside 1..900 seconds\n" +
-		`template.yaml:10: function A: runtime "java21" is not supported yet; use provided.al2023 with a bootstrap (managed runtimes are planned)`
+		`template.yaml:10: function A: runtime "java8.al2" is not supported: use java11 or newer (the Java client needs the Java 11 platform)`
 	if err == nil || err.Error() != want {
 		t.Errorf("error =\n%v\nwant\n%s", err, want)
 	}

@@ -74,7 +74,7 @@ func (t *Lambda) Function(ctx context.Context, name string) (bench.VariantInfo, 
 		info.Arch = string(c.Architectures[0])
 	}
 	if p, ok := t.packages[name]; ok {
-		info.PackageBytes, info.PackageFiles = p.PackageBytes, p.PackageFiles
+		info.PackageBytes, info.PackageFiles, info.Interpreter = p.PackageBytes, p.PackageFiles, p.Interpreter
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()

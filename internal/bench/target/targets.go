@@ -40,6 +40,7 @@ type LocalOptions struct {
 	Version     string
 	BuildLog    io.Writer
 	CPUScale    float64
+	Runtimes    map[string]string // interpreter overrides for managed runtimes
 }
 
 // Local starts the embedded platform on 127.0.0.1:0 and returns a target
@@ -47,7 +48,7 @@ type LocalOptions struct {
 func Local(ctx context.Context, o LocalOptions) (*Lambda, io.Closer, error) {
 	s, err := local.Start(ctx, local.Options{
 		Template: o.Template, IdleTimeout: o.IdleTimeout, Sandbox: o.Sandbox, Region: o.Region,
-		Version: o.Version, BuildLog: o.BuildLog, CPUScale: o.CPUScale,
+		Version: o.Version, BuildLog: o.BuildLog, CPUScale: o.CPUScale, Runtimes: o.Runtimes,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -62,7 +63,11 @@ func Local(ctx context.Context, o LocalOptions) (*Lambda, io.Closer, error) {
 	t.idle = o.IdleTimeout
 	t.packages = map[string]bench.VariantInfo{}
 	for name, pkg := range s.Packages {
-		t.packages[name] = bench.VariantInfo{PackageBytes: pkg.Size, PackageFiles: pkg.Files}
+		v := bench.VariantInfo{PackageBytes: pkg.Size, PackageFiles: pkg.Files}
+		if cfg, ok := s.Platform.Function(name); ok && cfg.Managed != nil {
+			v.Interpreter = cfg.Managed.Interpreter
+		}
+		t.packages[name] = v
 	}
 	return t, s, nil
 }
