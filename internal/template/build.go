@@ -38,26 +38,28 @@ type BuildOptions struct {
 // the Go main package in CodeURI into a static Linux bootstrap for the host
 // architecture (Architecture is only a label: the host runs what it can),
 // cached by a hash of the module's sources and toolchain so an unchanged
-// function is never rebuilt. Without a BuildMethod, CodeURI is used in place:
+// function is never rebuilt. With `BuildMethod: makefile` (any runtime) it
+// runs SAM's `make build-<Name>` into ARTIFACTS_DIR (see buildMakefile).
+// Without a BuildMethod, CodeURI is used in place:
 // for a provided runtime it must hold an executable bootstrap; for a managed
 // runtime it holds the handler's code (sources, or classes and jars).
 func Build(ctx context.Context, fn Function, opts BuildOptions) (Package, error) {
 	if fn.CodeURI == "" {
 		return Package{}, fmt.Errorf("build %s: no CodeURI", fn.Name)
 	}
-	if IsManaged(fn.Runtime) {
-		if fn.BuildMethod != "" {
-			return Package{}, fmt.Errorf("build %s: build method %q is not supported for %s yet; build the code yourself and point CodeUri at the result", fn.Name, fn.BuildMethod, fn.Runtime)
-		}
+	switch {
+	case fn.BuildMethod == buildMethodMakefile:
+		return buildMakefile(ctx, fn, opts)
+	case IsManaged(fn.Runtime) && fn.BuildMethod == "":
 		return measured(Package{Dir: fn.CodeURI}, fn.Name)
-	}
-	switch fn.BuildMethod {
-	case "":
+	case IsManaged(fn.Runtime):
+		return Package{}, fmt.Errorf("build %s: build method %q is not supported for %s; use makefile (a Makefile with a build-%s target), or build the code yourself and point CodeUri at the result", fn.Name, fn.BuildMethod, fn.Runtime, fn.Name)
+	case fn.BuildMethod == "":
 		return prebuilt(fn)
-	case buildMethodGo:
+	case fn.BuildMethod == buildMethodGo:
 		return buildGo(ctx, fn, opts)
 	default:
-		return Package{}, fmt.Errorf("build %s: build method %q is not supported yet", fn.Name, fn.BuildMethod)
+		return Package{}, fmt.Errorf("build %s: build method %q is not supported; use go1.x or makefile", fn.Name, fn.BuildMethod)
 	}
 }
 

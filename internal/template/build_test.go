@@ -208,8 +208,10 @@ func TestBuildErrors(t *testing.T) {
 			"build F: " + notExec + "/bootstrap is not executable: run chmod +x on it, or add `Metadata: BuildMethod: go1.x` to build it from Go source, or put an executable bootstrap there"},
 		{"bootstrap is a directory", Function{Name: "F", CodeURI: bootDir},
 			"build F: " + bootDir + "/bootstrap is not a regular file: add `Metadata: BuildMethod: go1.x` to build it from Go source, or put an executable bootstrap there"},
-		{"unsupported build method", Function{Name: "F", CodeURI: empty, BuildMethod: "makefile"},
-			`build F: build method "makefile" is not supported yet`},
+		{"unsupported build method", Function{Name: "F", CodeURI: empty, BuildMethod: "dotnet7"},
+			`build F: build method "dotnet7" is not supported; use go1.x or makefile`},
+		{"makefile without Makefile", Function{Name: "F", CodeURI: empty, BuildMethod: "makefile"},
+			"build F: BuildMethod makefile needs a Makefile in " + empty + " with a build-F target"},
 		{"no CodeURI", Function{Name: "F"}, "build F: no CodeURI"},
 		{"no go.mod", Function{Name: "F", CodeURI: noGoMod, BuildMethod: "go1.x"},
 			"build F: no go.mod at or above " + noGoMod + ": BuildMethod go1.x needs a Go module"},
@@ -232,5 +234,46 @@ func TestBuildCanceled(t *testing.T) {
 	_, err := Build(ctx, Function{Name: "Hello", CodeURI: code, BuildMethod: "go1.x"}, BuildOptions{CacheDir: t.TempDir()})
 	if err == nil {
 		t.Error("Build with a canceled context succeeded")
+	}
+}
+
+// SAM's makefile build: `make build-<Name>` in a copy of CodeUri with
+// ARTIFACTS_DIR set; cached by the sources; the sources stay clean.
+func TestBuildMakefile(t *testing.T) {
+	src := t.TempDir()
+	writeFile(t, src, "Makefile", "build-Fn:\n\techo built >> built.log\n\tprintf '#!/bin/sh\\necho hi\\n' > $(ARTIFACTS_DIR)/bootstrap\n\tchmod +x $(ARTIFACTS_DIR)/bootstrap\n\tcp data.txt $(ARTIFACTS_DIR)/\n", 0o644)
+	writeFile(t, src, "data.txt", "12345", 0o644)
+	fn := Function{Name: "Fn", Runtime: "provided.al2023", CodeURI: src, BuildMethod: "makefile"}
+	cache := t.TempDir()
+	pkg, err := Build(context.Background(), fn, BuildOptions{CacheDir: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pkg.Cached || pkg.Files != 2 || pkg.Bootstrap != filepath.Join(pkg.Dir, "bootstrap") {
+		t.Errorf("first build: %+v", pkg)
+	}
+	if _, err := os.Stat(filepath.Join(src, "built.log")); err == nil {
+		t.Error("the build wrote into the source directory")
+	}
+	again, err := Build(context.Background(), fn, BuildOptions{CacheDir: cache})
+	if err != nil || !again.Cached || again.Dir != pkg.Dir {
+		t.Errorf("second build: %+v, %v; want the cached %s", again, err, pkg.Dir)
+	}
+	writeFile(t, src, "data.txt", "changed", 0o644)
+	changed, err := Build(context.Background(), fn, BuildOptions{CacheDir: cache})
+	if err != nil || changed.Cached || changed.Dir == pkg.Dir {
+		t.Errorf("after a source change: %+v, %v; want a new build", changed, err)
+	}
+
+	// A provided runtime's package must have a bootstrap; make's output is in the error.
+	writeFile(t, src, "Makefile", "build-Fn:\n\t@echo compiling\n\ttrue\n", 0o644)
+	_, err = Build(context.Background(), fn, BuildOptions{CacheDir: cache})
+	if err == nil || !strings.Contains(err.Error(), "make build-Fn left no executable bootstrap in $ARTIFACTS_DIR") {
+		t.Errorf("no bootstrap: %v", err)
+	}
+	writeFile(t, src, "Makefile", "build-Fn:\n\t@echo cannot compile >&2; exit 3\n", 0o644)
+	_, err = Build(context.Background(), fn, BuildOptions{CacheDir: cache})
+	if err == nil || !strings.Contains(err.Error(), "cannot compile") {
+		t.Errorf("failing make: %v", err)
 	}
 }

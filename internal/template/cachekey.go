@@ -28,13 +28,23 @@ func cacheKey(goEnv, pkgPath, modRoot, skipDir string) (string, error) {
 	field("target", "linux/"+runtime.GOARCH)
 	field("flags", strings.Join(goBuildFlags, "\x00"))
 	field("pkg", pkgPath)
-	err := filepath.WalkDir(modRoot, func(path string, d fs.DirEntry, err error) error {
+	skip := func(name, path string) bool { return skipped(name, path, skipDir) }
+	if err := hashTree(field, modRoot, skip); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// hashTree feeds the path and content of every regular file under root
+// (except directories skip rejects) to field.
+func hashTree(field func(name, v string), root string, skip func(name, path string) bool) error {
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		// Skip rules apply below the root only: the root itself may well be
 		// inside a testdata or dot directory.
-		if d.IsDir() && path != modRoot && skipped(d.Name(), path, skipDir) {
+		if d.IsDir() && path != root && skip(d.Name(), path) {
 			return filepath.SkipDir
 		}
 		if !d.Type().IsRegular() {
@@ -44,7 +54,7 @@ func cacheKey(goEnv, pkgPath, modRoot, skipDir string) (string, error) {
 		if err != nil {
 			return err
 		}
-		rel, err := filepath.Rel(modRoot, path)
+		rel, err := filepath.Rel(root, path)
 		if err != nil {
 			return err
 		}
@@ -53,9 +63,9 @@ func cacheKey(goEnv, pkgPath, modRoot, skipDir string) (string, error) {
 		return nil
 	})
 	if err != nil {
-		return "", fmt.Errorf("hash sources: %w", err)
+		return fmt.Errorf("hash sources: %w", err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return nil
 }
 
 // skipped reports whether a directory below the module root cannot affect the
