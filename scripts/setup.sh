@@ -9,6 +9,8 @@
 #   python3.11       Debian package: the python3.11 managed runtime
 #   JDK ≥ 17         Debian package openjdk-17-jdk-headless: the java17 managed runtime (javac
 #                    compiles the embedded Java runtime client once)
+#   dynalite, fauxqs npm packages (and Node.js 22 for fauxqs) in tools/services: the local
+#                    DynamoDB and SQS of the example workloads (scripts/setup-services.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,3 +52,6 @@ if [ "$node_major" -lt 20 ]; then
 	echo "setup: install it from https://nodejs.org or NodeSource (Debian bookworm ships 18)" >&2
 	exit 1
 fi
+
+# Local DynamoDB and SQS for the workloads (npm ci, only when the lock changed).
+./scripts/setup-services.sh

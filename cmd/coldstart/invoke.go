@@ -56,7 +56,7 @@ FUNCTION is a name, name:qualifier or ARN, as for 'aws lambda invoke'.`,
 				}
 				s, err := local.Start(cmd.Context(), local.Options{
 					Template: templatePath, EnvVars: envVars, Version: version.String(), BuildLog: cmd.ErrOrStderr(),
-					Runtimes: interpreters,
+					Runtimes: interpreters, Functions: []string{localFunctionName(args[0])},
 				})
 				if err != nil {
 					return err
@@ -146,4 +146,18 @@ func printInvoke(stdout, stderr io.Writer, out *lambda.InvokeOutput, showLog boo
 		return &exitError{code: 1, msg: "function error: " + *out.FunctionError}
 	}
 	return nil
+}
+
+// localFunctionName is the template's logical ID in FUNCTION, which may be
+// name:qualifier or an ARN, as for 'aws lambda invoke'.
+func localFunctionName(s string) string {
+	if strings.HasPrefix(s, "arn:") {
+		parts := strings.Split(s, ":")
+		if len(parts) >= 7 {
+			return parts[6]
+		}
+		return s
+	}
+	name, _, _ := strings.Cut(s, ":")
+	return name
 }

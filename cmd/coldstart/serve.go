@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -84,6 +85,12 @@ func printBanner(w io.Writer, s *local.Server, tpl string) {
 			fn.Name, fn.Runtime, fn.Architecture, fn.MemoryMB, fn.Timeout.Seconds(), humanBytes(pkg.Size), pkg.Files)
 		if cfg, ok := s.Platform.Function(fn.Name); ok && cfg.Managed != nil {
 			fmt.Fprintf(w, "  %-24s └ %s\n", "", cfg.Managed.Interpreter)
+		}
+	}
+	if eps := s.Services.Endpoints(); len(eps) > 0 {
+		fmt.Fprintln(w, "Local AWS services (functions get AWS_ENDPOINT_URL_<SERVICE>; no AWS credentials needed):")
+		for _, ep := range eps {
+			fmt.Fprintf(w, "  %-8s %-24s %-16s %s\n", ep.Service, ep.URL, ep.Emulator, strings.Join(ep.Resources, ", "))
 		}
 	}
 	fmt.Fprintf(w, "Lambda API listening on %s\n", s.URL)

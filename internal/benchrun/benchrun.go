@@ -185,7 +185,7 @@ func startTarget(ctx context.Context, sc *bench.Scenario, o Options) (bench.Targ
 	case "", "local":
 		t, closer, err := target.Local(ctx, target.LocalOptions{Template: sc.Template, IdleTimeout: sc.Local.IdleTimeout,
 			Sandbox: sc.Local.Sandbox, Region: region, Version: o.Version, BuildLog: o.BuildLog, CPUScale: sc.Local.CPUScale,
-			Runtimes: mergeRuntimes(sc.Local.Runtimes, o.Runtimes)})
+			Runtimes: mergeRuntimes(sc.Local.Runtimes, o.Runtimes), Functions: functionsOf(sc)})
 		return t, closer, err
 	case "endpoint":
 		if endpoint == "" {
@@ -253,5 +253,14 @@ func mergeRuntimes(scenario, flags map[string]string) map[string]string {
 		out = map[string]string{}
 	}
 	maps.Copy(out, flags)
+	return out
+}
+
+// functionsOf lists the functions a scenario's variants use.
+func functionsOf(sc *bench.Scenario) []string {
+	var out []string
+	for _, v := range sc.Variants {
+		out = append(out, v.Function)
+	}
 	return out
 }

@@ -12,11 +12,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,6 +28,7 @@ import (
 	"github.com/coldstartlab/coldstart/internal/platform"
 	"github.com/coldstartlab/coldstart/internal/runtimes"
 	"github.com/coldstartlab/coldstart/internal/sandbox"
+	"github.com/coldstartlab/coldstart/internal/services"
 	"github.com/coldstartlab/coldstart/internal/template"
 )
 
@@ -43,6 +46,10 @@ type Options struct {
 	LogSink          func(platform.LogLine)
 	BuildLog         io.Writer // build progress; nil = silent
 	Version          string
+	// Functions limits the run to these functions (logical IDs); empty = all.
+	// Only they are built, and the local AWS services start only when one
+	// of them refers to a table or queue.
+	Functions []string
 	// Runtimes maps a managed runtime id ("nodejs20.x") or language
 	// ("nodejs", "python", "java") to its interpreter; default: found on PATH.
 	Runtimes map[string]string
@@ -55,6 +62,7 @@ type Server struct {
 	API       *lambdaapi.Server
 	Template  *template.Template
 	Packages  map[string]template.Package // by function name
+	Services  *services.Services          // dynalite and fauxqs for the tables and queues; none run without
 	http      *http.Server
 	served    chan error
 	closeOnce sync.Once
@@ -71,8 +79,9 @@ func Managed(ctx context.Context, id, taskRoot string, interpreters map[string]s
 	return &platform.ManagedRuntime{Command: l.Command, Dir: l.Dir, Env: l.Env, Interpreter: l.Describe()}, nil
 }
 
-// Start loads and builds the template's functions, then serves them.
-func Start(ctx context.Context, o Options) (*Server, error) {
+// Start loads and builds the template's functions, starts the local AWS
+// services its tables and queues need, then serves the functions.
+func Start(ctx context.Context, o Options) (_ *Server, err error) {
 	tpl, err := template.Load(o.Template)
 	if err != nil {
 		return nil, err
@@ -86,6 +95,18 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 			return nil, fmt.Errorf("%s: %w", o.EnvVars, err)
 		}
 	}
+	if err := selectFunctions(tpl, o.Functions); err != nil {
+		return nil, err
+	}
+	svc, err := startServices(ctx, tpl, o)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = svc.Close()
+		}
+	}()
 	backend, err := sandbox.Detect(o.Sandbox)
 	if err != nil {
 		return nil, err
@@ -111,8 +132,12 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		opts = append(opts, platform.WithLogSink(o.LogSink))
 	}
 	// The host's credentials stand in for an execution role, as with sam local.
+	// Without them, functions that use the local services get credentials
+	// those accept, so their SDKs can sign: real ones are never needed locally.
 	if id := os.Getenv("AWS_ACCESS_KEY_ID"); id != "" {
 		opts = append(opts, platform.WithCredentials(id, os.Getenv("AWS_SECRET_ACCESS_KEY"), os.Getenv("AWS_SESSION_TOKEN")))
+	} else if services.Needed(tpl) {
+		opts = append(opts, platform.WithCredentials(services.FakeAccessKeyID, services.FakeSecretAccessKey, ""))
 	}
 
 	packages := map[string]template.Package{}
@@ -129,6 +154,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 			return nil, fmt.Errorf("hash %s: %w", fn.Name, err)
 		}
 		packages[fn.Name] = pkg
+		for k, v := range svc.Env(fn.Environment) {
+			fn.Environment[k] = v
+		}
 		cfg := platform.FunctionConfig{
 			Name: fn.Name, Runtime: fn.Runtime, Handler: fn.Handler, MemoryMB: fn.MemoryMB,
 			Timeout: fn.Timeout, Environment: fn.Environment, Architecture: fn.Architecture,
@@ -164,7 +192,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	}
 	api := lambdaapi.New(p, o.Version)
 	s := &Server{
-		URL: "http://" + ln.Addr().String(), Platform: p, API: api, Template: tpl, Packages: packages,
+		URL: "http://" + ln.Addr().String(), Platform: p, API: api, Template: tpl, Packages: packages, Services: svc,
 		http:   &http.Server{Handler: api, ReadHeaderTimeout: 30 * time.Second},
 		served: make(chan error, 1),
 	}
@@ -174,7 +202,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 
 // Close stops accepting requests, kills every environment (in-flight invokes
 // are answered with a ServiceException) and waits until all runtime processes
-// are gone.
+// are gone, then stops the local AWS services.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -190,9 +218,58 @@ func (s *Server) Close() error {
 			herr = s.http.Close()
 		}
 		<-s.served
-		s.closeErr = errors.Join(perr, herr)
+		s.closeErr = errors.Join(perr, herr, s.Services.Close())
 	})
 	return s.closeErr
+}
+
+// selectFunctions keeps only the functions named in only (all when empty),
+// and the tables and queues only when a kept function refers to one of them.
+func selectFunctions(tpl *template.Template, only []string) error {
+	if len(only) == 0 {
+		return nil
+	}
+	byName := map[string]template.Function{}
+	for _, fn := range tpl.Functions {
+		byName[fn.Name] = fn
+	}
+	var kept []template.Function
+	uses := false
+	for _, name := range only {
+		fn, ok := byName[name]
+		if !ok {
+			return fmt.Errorf("%s: no function %q (functions: %s)", tpl.Path, name, strings.Join(slices.Sorted(maps.Keys(byName)), ", "))
+		}
+		if !slices.ContainsFunc(kept, func(k template.Function) bool { return k.Name == name }) {
+			kept = append(kept, fn)
+		}
+		uses = uses || len(fn.Uses) > 0
+	}
+	slices.SortFunc(kept, func(a, b template.Function) int { return strings.Compare(a.Name, b.Name) })
+	tpl.Functions = kept
+	if !uses {
+		tpl.Tables, tpl.Queues = nil, nil
+	}
+	return nil
+}
+
+// startServices starts the local AWS services of tpl's tables and queues
+// (none when it has neither) and fills in the values only they know, such
+// as a queue's URL, in the functions' environments.
+func startServices(ctx context.Context, tpl *template.Template, o Options) (*services.Services, error) {
+	so := services.Options{Region: o.Region, Hints: []string{filepath.Dir(tpl.Path)}}
+	if services.Needed(tpl) && o.BuildLog != nil {
+		fmt.Fprintf(o.BuildLog, "Starting local AWS services for %d table(s) and %d queue(s)…\n", len(tpl.Tables), len(tpl.Queues))
+	}
+	svc, err := services.Start(ctx, tpl, so)
+	if err != nil {
+		return nil, err
+	}
+	if err := tpl.Bind(svc.Values); err != nil {
+		_ = svc.Close()
+		return nil, err
+	}
+	return svc, nil
 }
 
 // codeSHA256 identifies a package's contents the way CodeSha256 does on

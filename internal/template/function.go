@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -79,7 +81,11 @@ func (p *parser) function(r *resource, g []field) (Function, error) {
 	if fn.Architecture, err = p.architecture(prop("Architectures")); err != nil {
 		return Function{}, err
 	}
-	if fn.Environment, err = p.environment(get(g, "Environment"), get(r.props, "Environment")); err != nil {
+	p.uses = map[string]bool{}
+	fn.Environment, err = p.environment(get(g, "Environment"), get(r.props, "Environment"))
+	fn.Uses = slices.Sorted(maps.Keys(p.uses))
+	p.uses = nil
+	if err != nil {
 		return Function{}, err
 	}
 	if m := get(r.meta, "BuildMethod"); m != nil {
@@ -259,7 +265,7 @@ func (p *parser) environment(global, local *yaml.Node) (map[string]string, error
 			return nil, err
 		}
 		for _, f := range vfs {
-			v, err := p.str(f.val, fmt.Sprintf("environment variable %s", f.key.Value))
+			v, err := p.strDeferred(f.val, fmt.Sprintf("environment variable %s", f.key.Value))
 			if err != nil {
 				return nil, err
 			}

@@ -31,6 +31,17 @@ Resources:
           ARN: !Sub ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${T}", {T: !Ref Table}]
           BAD: !GetAtt Table.Arn
 `))
+	f.Add([]byte(`Resources:
+  Q: {Type: AWS::SQS::Queue, Properties: {FifoQueue: true, RedrivePolicy: {deadLetterTargetArn: !GetAtt D.Arn, maxReceiveCount: 2}}}
+  D: {Type: AWS::SQS::Queue}
+  S: {Type: AWS::Serverless::SimpleTable, Properties: {PrimaryKey: {Name: k, Type: Number}}}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: provided.al2023
+      CodeUri: fn
+      Environment: {Variables: {U: !Ref Q, N: !Sub "${Q.QueueName}-${S.Arn}", A: !GetAtt [D, Arn]}}
+`))
 	f.Add([]byte(`{"Resources": {"Fn": {"Type": "AWS::Serverless::Function", "Properties": {"Runtime": "provided", "CodeUri": {"Fn::Sub": "${AWS::StackName}"}}}}}`))
 	f.Add([]byte("Resources:\n  A: &a {Type: AWS::Serverless::Function, Properties: {Runtime: provided.al2, CodeUri: other}}\n  B: *a\n"))
 	f.Add([]byte("Resources:\n  Foo:\n    Type: x\n   Bad: [\n"))

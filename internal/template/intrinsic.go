@@ -18,7 +18,7 @@ const (
 // unsupported are intrinsic functions CloudFormation has and coldstart cannot
 // evaluate locally; naming them gives a better error than "unknown tag".
 var unsupported = map[string]bool{
-	"GetAtt": true, "Join": true, "If": true, "Select": true, "Split": true,
+	"Join": true, "If": true, "Select": true, "Split": true,
 	"FindInMap": true, "GetAZs": true, "ImportValue": true, "Base64": true,
 	"Cidr": true, "Transform": true, "Equals": true, "And": true, "Or": true,
 	"Not": true, "Condition": true, "Length": true, "ToJsonString": true,
@@ -26,13 +26,25 @@ var unsupported = map[string]bool{
 }
 
 // refProps are the properties whose value !Ref of a resource returns, because
-// for tables, queues, functions and buckets Ref yields the physical name
-// (except for AWS::Serverless::Function, see ref).
-var refProps = []string{"TableName", "QueueName", "FunctionName", "BucketName"}
+// for functions and buckets Ref yields the physical name (except for
+// AWS::Serverless::Function, see ref; tables and queues have their own rules).
+var refProps = []string{"FunctionName", "BucketName"}
 
 // str resolves n, a value in a string position, to its string; what names the
-// property in errors. Numbers and booleans are their YAML text.
+// property in errors. Numbers and booleans are their YAML text. Values only
+// the running services know (a queue's URL) are errors here: see strDeferred.
 func (p *parser) str(n *yaml.Node, what string) (string, error) {
+	s, err := p.resolve(n, what, 0)
+	if err == nil && Deferred(s) {
+		return "", errAt(n, "%s: %s is known only once the local services run, so only Environment.Variables and a queue's redrive policies may use it",
+			what, firstDeferred(s))
+	}
+	return s, err
+}
+
+// strDeferred is str for the places that may hold deferred values, which
+// Template.Bind (or package services, for queue attributes) fills in later.
+func (p *parser) strDeferred(n *yaml.Node, what string) (string, error) {
 	return p.resolve(n, what, 0)
 }
 
@@ -77,8 +89,14 @@ func (p *parser) intrinsic(name, shown string, arg, at *yaml.Node, what string, 
 		return p.ref(arg.Value, at, what)
 	case name == "Sub":
 		return p.sub(arg, shown, at, what, depth)
+	case name == "GetAtt":
+		id, attr, err := getAttArgs(arg, shown, at, what)
+		if err != nil {
+			return "", err
+		}
+		return p.getAtt(id, attr, at, what)
 	case unsupported[name]:
-		return "", errAt(at, "%s: unsupported intrinsic %s (coldstart resolves only !Ref and !Sub)", what, shown)
+		return "", errAt(at, "%s: unsupported intrinsic %s (coldstart resolves only !Ref, !Sub and !GetAtt)", what, shown)
 	case strings.HasPrefix(shown, "!"):
 		return "", errAt(at, "%s: unknown tag %s", what, shown)
 	default:
@@ -87,7 +105,7 @@ func (p *parser) intrinsic(name, shown string, arg, at *yaml.Node, what string, 
 }
 
 // ref returns what !Ref name means locally: a pseudo parameter, a
-// parameter's Default, or a resource's name.
+// parameter's Default, a resource's name, or a queue's URL.
 func (p *parser) ref(name string, at *yaml.Node, what string) (string, error) {
 	switch name {
 	case "AWS::Region":
@@ -116,10 +134,18 @@ func (p *parser) ref(name string, at *yaml.Node, what string) (string, error) {
 		return def.Value, nil
 	}
 	if r, ok := p.resources[name]; ok {
-		if r.typ == functionType {
+		switch r.typ {
+		case functionType:
 			// Locally a function is invoked by its logical ID whatever its
 			// FunctionName, so that is the name a sibling must be given.
 			return name, nil
+		case tableType, simpleTableType:
+			p.use(name)
+			return p.resourceName(r, at, what)
+		case queueType:
+			// As on AWS, Ref of a queue is its URL.
+			p.use(name)
+			return deferred(name, AttrQueueURL), nil
 		}
 		for _, prop := range refProps {
 			if v := get(r.props, prop); plain(v) {
@@ -145,7 +171,7 @@ func plain(n *yaml.Node) bool {
 // sub evaluates Fn::Sub: a template string, optionally with its own
 // variables ([string, {Name: value}]). ${Name} is a variable, a pseudo
 // parameter, a parameter or a resource (as Ref); ${!Text} is a literal
-// "${Text}"; ${Resource.Attribute} would need GetAtt and is an error.
+// "${Text}"; ${Resource.Attribute} is GetAtt.
 func (p *parser) sub(arg *yaml.Node, shown string, at *yaml.Node, what string, depth int) (string, error) {
 	var (
 		text string
@@ -204,8 +230,8 @@ func (p *parser) subVar(name string, vars []field, shown string, at *yaml.Node, 
 		}
 	}
 	// Logical IDs are alphanumeric, so a dot can only be Resource.Attribute.
-	if strings.Contains(name, ".") && !strings.HasPrefix(name, "AWS::") {
-		return "", errAt(at, "%s: %s ${%s} needs GetAtt, which is not supported", what, shown, name)
+	if id, attr, ok := strings.Cut(name, "."); ok && !strings.HasPrefix(name, "AWS::") {
+		return p.getAtt(id, attr, at, what)
 	}
 	return p.ref(name, at, what)
 }

@@ -19,7 +19,7 @@ Parameters:
 Resources:
   Table:
     Type: AWS::DynamoDB::Table
-    Properties: {TableName: orders}
+    Properties: {TableName: orders, BillingMode: PAY_PER_REQUEST, KeySchema: [{AttributeName: id, KeyType: HASH}], AttributeDefinitions: [{AttributeName: id, AttributeType: S}]}
   Queue:
     Type: AWS::SQS::Queue
   Computed:
@@ -55,13 +55,13 @@ func TestIntrinsics(t *testing.T) {
 		{"Ref AWS::Partition", "!Ref AWS::Partition", "aws"},
 		{"Ref AWS::URLSuffix", "!Ref AWS::URLSuffix", "amazonaws.com"},
 		{"Ref resource with TableName", "!Ref Table", "orders"},
-		{"Ref resource without name", "!Ref Queue", "Queue"},
+		{"Ref queue is its URL, known once services run", "!Ref Queue", deferred("Queue", AttrQueueURL)},
 		{"Ref resource with computed name", "!Ref Computed", "Computed"},
 		{"Ref function ignores FunctionName", "!Ref Named", "Named"},
 		{"Ref Lambda function with FunctionName", "!Ref Plain", "plain-fn"},
 		{"Ref function without FunctionName", "!Ref Fn", "Fn"},
 		{"Sub", `!Sub "${Stage}-${AWS::Region}-${Table}"`, "dev-us-east-1-orders"},
-		{"Sub long form", `{"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Queue}"}`, "arn:aws:sqs:us-east-1:123456789012:Queue"},
+		{"Sub long form", `{"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Queue.QueueName}"}`, "arn:aws:sqs:us-east-1:123456789012:Queue"},
 		{"Sub with variables", `!Sub ["${Prefix}-${Stage}", {Prefix: !Ref AWS::AccountId}]`, "123456789012-dev"},
 		{"Sub variable shadows parameter", `!Sub ["${Stage}", {Stage: prod}]`, "prod"},
 		{"Sub literal", `!Sub "${!Literal}-${Stage}"`, "${Literal}-dev"},
@@ -111,13 +111,13 @@ func TestIntrinsicErrors(t *testing.T) {
 	tests := []struct {
 		name, expr, want string
 	}{
-		{"GetAtt", "!GetAtt Table.Arn", "environment variable VALUE: unsupported intrinsic !GetAtt (coldstart resolves only !Ref and !Sub)"},
-		{"Join", "!Join [',', [a, b]]", "environment variable VALUE: unsupported intrinsic !Join (coldstart resolves only !Ref and !Sub)"},
-		{"If long form", `{"Fn::If": [C, a, b]}`, "environment variable VALUE: unsupported intrinsic Fn::If (coldstart resolves only !Ref and !Sub)"},
-		{"Select", "!Select [0, [a]]", "environment variable VALUE: unsupported intrinsic !Select (coldstart resolves only !Ref and !Sub)"},
+		{"GetAtt of a bucket", "!GetAtt Computed.Arn", "environment variable VALUE: GetAtt Computed.Arn: coldstart resolves attributes of AWS::DynamoDB::Table, AWS::Serverless::SimpleTable, AWS::SQS::Queue and AWS::Serverless::Function only, not of AWS::S3::Bucket"},
+		{"Join", "!Join [',', [a, b]]", "environment variable VALUE: unsupported intrinsic !Join (coldstart resolves only !Ref, !Sub and !GetAtt)"},
+		{"If long form", `{"Fn::If": [C, a, b]}`, "environment variable VALUE: unsupported intrinsic Fn::If (coldstart resolves only !Ref, !Sub and !GetAtt)"},
+		{"Select", "!Select [0, [a]]", "environment variable VALUE: unsupported intrinsic !Select (coldstart resolves only !Ref, !Sub and !GetAtt)"},
 		{"unknown tag", "!Foo bar", "environment variable VALUE: unknown tag !Foo"},
 		{"unknown long form", `{"Fn::Foo": bar}`, "environment variable VALUE: unknown intrinsic Fn::Foo"},
-		{"Sub attribute", `!Sub "${Table.Arn}"`, "environment variable VALUE: !Sub ${Table.Arn} needs GetAtt, which is not supported"},
+		{"Sub unknown attribute", `!Sub "${Table.Nope}"`, "environment variable VALUE: GetAtt Table.Nope: a table's attributes are Arn and StreamArn"},
 		{"Sub unterminated", `!Sub "${Stage"`, `environment variable VALUE: !Sub: unterminated ${ in "Stage"`},
 		{"Sub unknown name", `!Sub "${Nope}"`, `environment variable VALUE: Ref to unknown parameter or resource "Nope"`},
 		{"Sub bad argument", `!Sub [a, b, c]`, "environment variable VALUE: !Sub takes a string or [string, {variables}]"},

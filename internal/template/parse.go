@@ -40,7 +40,10 @@ type parser struct {
 	region    string // snapshot of Region
 	params    map[string]*yaml.Node
 	resources map[string]*resource
-	budget    int // bytes intrinsics may still produce; see maxExpansion
+	budget    int               // bytes intrinsics may still produce; see maxExpansion
+	names     map[string]string // resolved table and queue names, see resourceName
+	naming    map[string]bool   // names being resolved, to catch cycles
+	uses      map[string]bool   // tables and queues referred to by the function being read
 }
 
 // fail formats err as "file:line: ctx: err", taking the line from err when it
@@ -111,6 +114,9 @@ func parse(data []byte, file, dir string) (*Template, error) {
 		return nil, fmt.Errorf("%s:%d: no %s in Resources", file, line, functionType)
 	}
 	sort.Slice(t.Functions, func(i, j int) bool { return t.Functions[i].Name < t.Functions[j].Name })
+	if err := p.readServices(order, t); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 

@@ -154,6 +154,9 @@ Resources:
     Type: AWS::DynamoDB::Table
     Properties:
       TableName: orders
+      BillingMode: PAY_PER_REQUEST
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
   Alpha:
     Type: AWS::Serverless::Function
     Properties: {Runtime: provided.al2023, CodeUri: other}
@@ -166,7 +169,7 @@ Resources:
 						Environment: map[string]string{}, Architecture: "x86_64", Line: line,
 					}
 				}
-				return []Function{fn("Alpha", "other", 10), fn("Zeta", "fn", 3)}
+				return []Function{fn("Alpha", "other", 13), fn("Zeta", "fn", 3)}
 			},
 		},
 		{

@@ -20,13 +20,19 @@ type Function struct {
 	Environment  map[string]string // Environment.Variables (never nil)
 	Architecture string            // "x86_64" (default) or "arm64", from Architectures (exactly one element)
 	BuildMethod  string            // Metadata.BuildMethod, e.g. "go1.x"; "" when absent
-	Line         int               // line of the resource in the template, for error messages
+	// Uses lists the tables and queues (logical IDs) the function's
+	// environment refers to, so a run of only some functions starts only the
+	// services they need.
+	Uses []string
+	Line int // line of the resource in the template, for error messages
 }
 
 // Template is a parsed SAM template.
 type Template struct {
 	Path      string     // absolute path of the file ("" when parsed from bytes)
 	Functions []Function // sorted by Name
+	Tables    []Table    // DynamoDB tables, sorted by LogicalID
+	Queues    []Queue    // SQS queues, sorted by LogicalID
 }
 
 // Region is what !Ref AWS::Region and ${AWS::Region} resolve to. Set it before

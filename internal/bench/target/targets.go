@@ -41,6 +41,7 @@ type LocalOptions struct {
 	BuildLog    io.Writer
 	CPUScale    float64
 	Runtimes    map[string]string // interpreter overrides for managed runtimes
+	Functions   []string          // the functions the scenario uses; only they are built
 }
 
 // Local starts the embedded platform on 127.0.0.1:0 and returns a target
@@ -49,6 +50,7 @@ func Local(ctx context.Context, o LocalOptions) (*Lambda, io.Closer, error) {
 	s, err := local.Start(ctx, local.Options{
 		Template: o.Template, IdleTimeout: o.IdleTimeout, Sandbox: o.Sandbox, Region: o.Region,
 		Version: o.Version, BuildLog: o.BuildLog, CPUScale: o.CPUScale, Runtimes: o.Runtimes,
+		Functions: o.Functions,
 	})
 	if err != nil {
 		return nil, nil, err
