@@ -223,10 +223,11 @@ func (p *Platform) Invoke(ctx context.Context, req Request) (*Result, error) {
 // a fraction of a millisecond after responding, but on loopback a client can
 // re-invoke even sooner, which the network between a client and AWS never
 // allows; without the wait a sequential client meets spurious cold starts and
-// 429s. The bound is generous because a loaded machine (CI, the race
-// detector) can stall a healthy runtime for tens of milliseconds; a runtime
-// that works longer after responding gets a new environment, as on AWS.
-const settleWait = 100 * time.Millisecond
+// 429s. The bound is generous because a loaded machine (CI running several
+// test packages under the race detector) was seen to stall a healthy runtime
+// for over 100 ms between its response and its /next; a runtime that works
+// longer after responding gets a new environment, as on AWS.
+const settleWait = 500 * time.Millisecond
 
 // await retries ok until it succeeds, while pending says an environment
 // release could change the answer, until the deadline.
