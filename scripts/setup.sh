@@ -9,6 +9,9 @@
 #   python3.11       Debian package: the python3.11 managed runtime
 #   JDK ≥ 17         Debian package openjdk-17-jdk-headless: the java17 managed runtime (javac
 #                    compiles the embedded Java runtime client once)
+#   mono             Debian packages mono-runtime mono-mcs (and binutils first: Mono's install
+#                    AOT-compiles mscorlib with as/ld, and mono --aot needs them): the C# variants
+#                    in examples/runtimes/mono
 #   dynalite, fauxqs npm packages (and Node.js 22 for fauxqs) in tools/services: the local
 #                    DynamoDB and SQS of the example workloads (scripts/setup-services.sh)
 set -euo pipefail
@@ -34,6 +37,13 @@ command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
 command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
 [ -x /usr/bin/python3.11 ] || command -v python3.11 >/dev/null 2>&1 || apt_packages+=(python3.11)
 command -v javac >/dev/null 2>&1 || ls /usr/lib/jvm/*/bin/javac >/dev/null 2>&1 || apt_packages+=(openjdk-17-jdk-headless)
+command -v make >/dev/null 2>&1 || apt_packages+=(make)
+if ! command -v as >/dev/null 2>&1 || ! command -v ld >/dev/null 2>&1; then
+	# Before Mono: its mscorlib package AOT-compiles itself at install time
+	# only when the assembler and linker are already there.
+	apt_packages+=(binutils)
+fi
+command -v mcs >/dev/null 2>&1 || apt_packages+=(mono-runtime mono-mcs)
 if [ ${#apt_packages[@]} -gt 0 ]; then
 	if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 		echo "setup: please install: ${apt_packages[*]} (needs root and apt-get)" >&2
