@@ -78,9 +78,11 @@ func TestFunctionOutputBetweenStartAndEnd(t *testing.T) {
 func TestScaleOutAndReuse(t *testing.T) {
 	s := startServe(t)
 	const n = 50
-	// Each invoke holds its environment for 600 ms (its timeout is 1 s): long enough for all 50 to
+	// Each invoke holds its environment for 1 s: long enough for all 50 to
 	// arrive while every environment is busy, even on a loaded CI machine
 	// (at 200 ms a late invoke could find the first environment free again).
+	// Medium runs the faulty function with a 30 s timeout, which a loaded
+	// machine never reaches.
 	wave := func() []invocation {
 		out := make([]invocation, n)
 		errs := make([]error, n)
@@ -89,7 +91,7 @@ func TestScaleOutAndReuse(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				out[i], errs[i] = s.tryInvoke("Faulty", `{"sleep_ms":600}`)
+				out[i], errs[i] = s.tryInvoke("Medium", `{"sleep_ms":1000}`)
 			}()
 		}
 		wg.Wait()
@@ -101,7 +103,7 @@ func TestScaleOutAndReuse(t *testing.T) {
 	inits := func(invs []invocation) int {
 		n := 0
 		for _, inv := range invs {
-			if inv.out.FunctionError != nil || string(inv.out.Payload) != `{"slept_ms":600}` {
+			if inv.out.FunctionError != nil || string(inv.out.Payload) != `{"slept_ms":1000}` {
 				t.Fatalf("invoke failed: %s %s", aws.ToString(inv.out.FunctionError), inv.out.Payload)
 			}
 			if inv.report.HasInit {
