@@ -9,6 +9,7 @@ import (
 
 	"github.com/coldstartlab/coldstart/internal/local"
 	"github.com/coldstartlab/coldstart/internal/platform"
+	"github.com/coldstartlab/coldstart/internal/template"
 	"github.com/coldstartlab/coldstart/internal/version"
 	"github.com/spf13/cobra"
 )
@@ -46,6 +47,7 @@ examples/template.yaml.`,
 				return err
 			}
 			o.Template = tpl
+			template.Region = o.Region // !Ref AWS::Region and the ARNs of tables and queues
 			o.Version = version.String()
 			o.BuildLog = stderr
 			if !quiet {

@@ -16,7 +16,9 @@ import (
 // flushes and fsyncs at most every syncEvery, and a line never waits longer
 // than that in the buffer (a timer flushes it when no further line comes), so
 // a crash loses at most the samples of that window, and never leaves a
-// half-written line behind a complete one.
+// half-written line behind a complete one. Lines reach the file in
+// buffer-sized writes, so a crash can cut the last one anywhere: Read skips
+// that torn line, and Append cuts it off.
 type Writer struct {
 	mu       sync.Mutex
 	f        *os.File // nil when writing to a plain io.Writer (stdout)

@@ -248,3 +248,24 @@ func TestReadFileNoHeaderNamesFile(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// A kill can land between a line's JSON and its newline: the line is whole
+// but not known to be, so it is skipped like any torn line, and a resume
+// cuts it and runs that sample again rather than keeping it twice.
+func TestReadCompleteLineWithoutNewline(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.jsonl")
+	want := writeResults(t, path, 3)
+	b, _ := os.ReadFile(path)
+	if err := os.Truncate(path, int64(len(b)-1)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastStart := int64(bytes.LastIndexByte(b[:len(b)-1], '\n') + 1)
+	if !reflect.DeepEqual(res.Samples, want[:2]) || res.ValidBytes != lastStart || len(res.Warnings) != 1 ||
+		!strings.Contains(res.Warnings[0], "incomplete last line") {
+		t.Errorf("got %d samples, ValidBytes %d (want %d), warnings %q", len(res.Samples), res.ValidBytes, lastStart, res.Warnings)
+	}
+}

@@ -137,6 +137,13 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 		Stats: stats.Options{Seed: o.Seed}, ColdRatio: coldRatio(o, sc), Pricing: pricing(sc, header.Target.Region),
 	})
 	out.Model.Warnings = append(out.Model.Warnings, contention(sc, header)...)
+	if previous != nil {
+		// Shown with the summary too, so a quiet (-q) run still says what
+		// it skipped in the file it continued.
+		for _, w := range previous.Warnings {
+			out.Model.Warnings = append(out.Model.Warnings, o.Resume+": "+w)
+		}
+	}
 	return out, nil
 }
 

@@ -152,3 +152,15 @@ func TestFunctionsListAndGet(t *testing.T) {
 		t.Errorf("LastModified %v: %v", c["LastModified"], err)
 	}
 }
+
+// ServeMux redirects paths with "." or "//" elements; Lambda has none and
+// SDKs do not follow redirects, so they are unknown operations (FuzzHandler).
+func TestUncleanPathIsUnknownOperation(t *testing.T) {
+	ts := newAPI(t, "fn")
+	for _, p := range []string{"/.", "/2015-03-31//functions/fn", "/2015-03-31/functions/fn/../fn/invocations", "/health/."} {
+		resp, body := call(t, http.MethodPut, ts.URL+p, nil, nil)
+		if resp.StatusCode != http.StatusNotFound || resp.Header.Get(headerErrorType) != codeUnknownOperation {
+			t.Errorf("PUT %s: %d %s %s", p, resp.StatusCode, resp.Header.Get(headerErrorType), body)
+		}
+	}
+}

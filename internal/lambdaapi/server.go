@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"path"
 	"sync"
 
 	"github.com/coldstartlab/coldstart/internal/platform"
@@ -34,17 +35,38 @@ func New(p *platform.Platform, version string) *Server {
 	s.mux.HandleFunc("GET /2015-03-31/functions/{$}", s.listFunctions)
 	s.mux.HandleFunc("GET /2015-03-31/functions", s.listFunctions)
 	s.mux.HandleFunc("GET /health", s.health)
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, &apiError{http.StatusNotFound, codeUnknownOperation,
-			"coldstart does not serve " + r.Method + " " + r.URL.Path + " (yet)", ""})
-	})
+	s.mux.HandleFunc("/", s.unknown)
 	return s
 }
 
 // ServeHTTP tags every response with a request id and routes it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header()[headerRequestID] = []string{platform.NewRequestID()}
+	if r.URL.Path != cleanPath(r.URL.Path) {
+		// ServeMux would answer a redirect, which no Lambda API gives and
+		// no SDK follows; found by FuzzHandler.
+		s.unknown(w, r)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) unknown(w http.ResponseWriter, r *http.Request) {
+	writeError(w, &apiError{http.StatusNotFound, codeUnknownOperation,
+		"coldstart does not serve " + r.Method + " " + r.URL.Path + " (yet)", ""})
+}
+
+// cleanPath is the path ServeMux routes: without "." and ".." elements or
+// repeated slashes, a trailing slash kept.
+func cleanPath(p string) string {
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
 }
 
 // Close stops retrying queued Event invokes and waits for those running.
