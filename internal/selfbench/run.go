@@ -5,14 +5,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
-	"os"
+	"slices"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/coldstartlab/coldstart/internal/bench"
-	"github.com/coldstartlab/coldstart/internal/lambdaclient"
 	"github.com/coldstartlab/coldstart/internal/local"
 	"github.com/coldstartlab/coldstart/internal/platform"
 )
@@ -24,10 +22,16 @@ type Options struct {
 	EchoCmd  []string // command line that runs ServeEcho (the floor's second process)
 	Warm     int      // samples per warm figure
 	Cold     int      // samples per cold figure
-	Progress io.Writer
-	Version  string
-	Sandbox  string // auto | cgroup1 | cgroup2 | plain
-	NoFreeze bool
+	// Concurrency lists the client counts of the warm figures (default 1, 8, 64).
+	Concurrency []int
+	Burst       int           // concurrent invokes in the burst (0: no burst)
+	BurstDelay  time.Duration // first-invoke delay during the burst (default 1 s)
+	Rate        float64       // open-loop requests per second (0: no open-loop run)
+	RateFor     time.Duration // open-loop duration
+	Progress    io.Writer
+	Version     string
+	Sandbox     string // auto | cgroup1 | cgroup2 | plain
+	NoFreeze    bool
 }
 
 // Result is one selfbench run.
@@ -37,12 +41,20 @@ type Result struct {
 	Freeze   bool       `json:"freeze"`
 	Function string     `json:"function"`
 	Figures  []Figure   `json:"figures"`
+	Burst    *Burst     `json:"burst,omitempty"`
+	OpenLoop *OpenLoop  `json:"open_loop,omitempty"`
+	// OpenLoopFloor is the same schedule against the loopback echo server.
+	OpenLoopFloor *OpenLoop     `json:"open_loop_floor,omitempty"`
+	Targets       []Target      `json:"targets"`
+	Elapsed       time.Duration `json:"elapsed_ns"`
 }
 
 // Names of the figures, in the order printed.
 const (
 	FloorWarm  = "loopback floor: 2 HTTP round trips between processes"
 	WarmHTTP   = "warm invoke, plain HTTP client"
+	warmAt     = "warm invoke, plain HTTP, %d concurrent clients"
+	floorAt    = "loopback floor, %d concurrent clients"
 	WarmSDK    = "warm invoke, aws-sdk-go-v2 client"
 	FloorCold  = "bare exec of the bootstrap → first /next"
 	ColdClient = "cold invoke, client-observed"
@@ -54,11 +66,22 @@ var payload = []byte(`"hi"`)
 
 // Run measures everything in one go.
 func Run(ctx context.Context, o Options) (*Result, error) {
+	began := time.Now()
 	progress := o.Progress
 	if progress == nil {
 		progress = io.Discard
 	}
-	s, err := local.Start(ctx, local.Options{Template: o.Template, Version: o.Version, Sandbox: o.Sandbox, NoFreeze: o.NoFreeze})
+	if len(o.Concurrency) == 0 {
+		o.Concurrency = []int{1, 8, 64}
+	}
+	if o.BurstDelay <= 0 {
+		o.BurstDelay = time.Second
+	}
+	maxC := slices.Max(o.Concurrency)
+	s, err := local.Start(ctx, local.Options{
+		Template: o.Template, Version: o.Version, Sandbox: o.Sandbox, NoFreeze: o.NoFreeze,
+		Functions: []string{o.Function}, ConcurrencyLimit: max(1000, o.Burst, maxC),
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -68,94 +91,67 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, fmt.Errorf("function %s is not in %s", o.Function, o.Template)
 	}
 	res := &Result{Machine: bench.CurrentHost(), Sandbox: s.Platform.Sandbox().Name(), Function: o.Function, Freeze: !o.NoFreeze}
-	add := func(name string, samples []time.Duration) {
-		res.Figures = append(res.Figures, figure(name, samples))
-	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
-	post := func(url string) error { return postOnce(client, url) }
-
-	fmt.Fprintln(progress, "floor: loopback round trips…")
-	echo, err := startEcho(o.EchoCmd[0], o.EchoCmd[1:]...)
-	if err != nil {
-		return nil, err
-	}
-	floor, err := timeN(o.Warm, 200, func() error {
-		if err := post(echo.url); err != nil {
-			return err
-		}
-		return post(echo.url)
-	})
-	echo.stop()
-	if err != nil {
-		return nil, fmt.Errorf("floor: %w", err)
-	}
-	add(FloorWarm, floor)
-
-	fmt.Fprintln(progress, "warm invokes…")
 	url := s.URL + "/2015-03-31/functions/" + o.Function + "/invocations"
-	warm, err := timeN(o.Warm, 200, func() error { return post(url) })
-	if err != nil {
-		return nil, fmt.Errorf("warm: %w", err)
-	}
-	add(WarmHTTP, warm)
-	lc, err := lambdaclient.New(ctx, lambdaclient.Options{Endpoint: s.URL, MaxAttempts: 1})
-	if err != nil {
+	b := &bencher{ctx: ctx, o: o, s: s, res: res, url: url, progress: progress,
+		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: maxC + 4}}}
+
+	if err := b.warm(); err != nil {
 		return nil, err
 	}
-	warmSDK, err := timeN(o.Warm, 200, func() error {
-		_, err := lc.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(o.Function), Payload: payload})
+	// The warm phase primed environments with a first-invoke delay; putting
+	// the configuration back retires them, so cold starts begin from nothing.
+	restore := func() error {
+		_, err := s.Platform.UpdateFunction(o.Function, "", func(c *platform.FunctionConfig) {
+			c.Environment, c.Timeout = maps.Clone(cfg.Environment), cfg.Timeout
+		})
 		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("warm (SDK): %w", err)
 	}
-	add(WarmSDK, warmSDK)
-
-	fmt.Fprintln(progress, "bare exec…")
-	bare, err := bareExec(ctx, cfg.Bootstrap, cfg.CodeDir, []string{"PATH=" + os.Getenv("PATH"), "TZ=:UTC"}, o.Cold)
-	if err != nil {
-		return nil, fmt.Errorf("bare exec: %w", err)
+	if err := restore(); err != nil {
+		return nil, err
 	}
-	add(FloorCold, bare)
-
-	fmt.Fprintln(progress, "cold invokes…")
-	var cold []time.Duration
-	for range o.Cold {
-		s.Platform.Retire(o.Function) // untimed: the previous environment goes first
-		t0 := time.Now()
-		if err := post(url); err != nil {
-			return nil, fmt.Errorf("cold: %w", err)
-		}
-		cold = append(cold, time.Since(t0))
+	if err := b.cold(cfg); err != nil {
+		return nil, err
 	}
-	add(ColdClient, cold)
-	var inits, overheads []time.Duration
-	for range o.Cold {
-		s.Platform.Retire(o.Function)
-		r, err := s.Platform.Invoke(ctx, platform.Request{Function: o.Function, Payload: payload, Tail: true})
+	if o.Burst > 0 {
+		fmt.Fprintf(progress, "burst of %d…\n", o.Burst)
+		res.Burst, err = runBurst(ctx, s.Platform, o.Function, url, o.Burst, o.BurstDelay)
 		if err != nil {
-			return nil, fmt.Errorf("cold: %w", err)
+			return nil, fmt.Errorf("burst: %w", err)
 		}
-		if !r.Cold || r.FunctionError != "" {
-			return nil, fmt.Errorf("cold invoke was not a clean cold start: cold=%v error=%s", r.Cold, r.FunctionError)
+		if err := restore(); err != nil {
+			return nil, err
 		}
-		inits = append(inits, r.InitDuration)
-		overheads = append(overheads, r.PlatformOverhead)
 	}
-	add(ColdInit, inits)
-	add(ColdPlat, overheads)
+	res.Targets = res.targets()
+	res.Elapsed = time.Since(began)
 	return res, nil
 }
+
+// bencher carries one run's state between its phases.
+type bencher struct {
+	ctx      context.Context
+	o        Options
+	s        *local.Server
+	res      *Result
+	url      string
+	client   *http.Client
+	progress io.Writer
+}
+
+func (b *bencher) add(f Figure) { b.res.Figures = append(b.res.Figures, f) }
+
+func (b *bencher) post(url string) error { return postOnce(b.client, url) }
 
 func postOnce(c *http.Client, url string) error {
 	resp, err := c.Post(url, "application/json", bytes.NewReader(payload))
 	if err != nil {
 		return err
 	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Amz-Function-Error") != "" {
-		return fmt.Errorf("POST %s: %s %s", url, resp.Status, resp.Header.Get("X-Amz-Function-Error"))
+		return fmt.Errorf("POST %s: %s %s %s", url, resp.Status, resp.Header.Get("X-Amz-Function-Error"), body)
 	}
 	return nil
 }

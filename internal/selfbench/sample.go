@@ -7,13 +7,19 @@ import (
 
 // Figure is one measured quantity.
 type Figure struct {
-	Name string          `json:"name"`
-	N    int             `json:"n"`
-	P50  time.Duration   `json:"p50_ns"`
-	P99  time.Duration   `json:"p99_ns"`
-	Mean time.Duration   `json:"mean_ns"`
-	Min  time.Duration   `json:"min_ns"`
-	raw  []time.Duration // unsorted samples
+	Name string        `json:"name"`
+	N    int           `json:"n"`
+	P50  time.Duration `json:"p50_ns"`
+	P99  time.Duration `json:"p99_ns"`
+	P999 time.Duration `json:"p999_ns,omitempty"` // only for figures of 1000 samples or more
+	Mean time.Duration `json:"mean_ns"`
+	Min  time.Duration `json:"min_ns"`
+	// PerSec is the throughput of a closed-loop figure: samples per second of
+	// wall time, all clients together.
+	PerSec float64 `json:"per_sec,omitempty"`
+	// Concurrency is how many clients ran at once (0 for sequential figures).
+	Concurrency int             `json:"concurrency,omitempty"`
+	raw         []time.Duration // unsorted samples
 }
 
 func figure(name string, samples []time.Duration) Figure {
@@ -29,6 +35,9 @@ func figure(name string, samples []time.Duration) Figure {
 	}
 	f.Min, f.Mean = s[0], sum/time.Duration(len(s))
 	f.P50, f.P99 = rank(s, 0.50), rank(s, 0.99)
+	if len(s) >= 1000 {
+		f.P999 = rank(s, 0.999)
+	}
 	return f
 }
 

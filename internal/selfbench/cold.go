@@ -1,0 +1,49 @@
+package selfbench
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/coldstartlab/coldstart/internal/platform"
+)
+
+// cold measures a bare exec of the bootstrap, then cold invokes: as the
+// client sees them, and as the platform's REPORT and overhead split them.
+func (b *bencher) cold(cfg platform.FunctionConfig) error {
+	o, p := b.o, b.s.Platform
+	fmt.Fprintln(b.progress, "bare exec…")
+	bare, err := bareExec(b.ctx, cfg.Bootstrap, cfg.CodeDir, []string{"PATH=" + os.Getenv("PATH"), "TZ=:UTC"}, o.Cold)
+	if err != nil {
+		return fmt.Errorf("bare exec: %w", err)
+	}
+	b.add(figure(FloorCold, bare))
+
+	fmt.Fprintln(b.progress, "cold invokes…")
+	var cold []time.Duration
+	for range o.Cold {
+		p.Retire(o.Function) // untimed: the previous environment goes first
+		t0 := time.Now()
+		if err := b.post(b.url); err != nil {
+			return fmt.Errorf("cold: %w", err)
+		}
+		cold = append(cold, time.Since(t0))
+	}
+	b.add(figure(ColdClient, cold))
+	var inits, overheads []time.Duration
+	for range o.Cold {
+		p.Retire(o.Function)
+		r, err := p.Invoke(b.ctx, platform.Request{Function: o.Function, Payload: payload, Tail: true})
+		if err != nil {
+			return fmt.Errorf("cold: %w", err)
+		}
+		if !r.Cold || r.FunctionError != "" {
+			return fmt.Errorf("cold invoke was not a clean cold start: cold=%v error=%s", r.Cold, r.FunctionError)
+		}
+		inits = append(inits, r.InitDuration)
+		overheads = append(overheads, r.PlatformOverhead)
+	}
+	b.add(figure(ColdInit, inits))
+	b.add(figure(ColdPlat, overheads))
+	return nil
+}
