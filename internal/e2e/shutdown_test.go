@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"errors"
 	"testing"
 	"time"
+
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // SIGTERM kills every runtime: an idle (frozen) one and one mid-invoke.
@@ -60,4 +63,56 @@ func TestIdleEnvironmentIsReaped(t *testing.T) {
 	if !s.invoke("Uppercase", `"b"`).report.HasInit {
 		t.Error("invoke after reaping was not cold")
 	}
+}
+
+// SIGTERM in the middle of a burst: every in-flight invoke gets an HTTP
+// answer (its result, or Lambda's ServiceException) rather than a dropped
+// connection, serve exits 0, and no runtime outlives it.
+func TestSIGTERMDuringBurst(t *testing.T) {
+	s := startServe(t)
+	const n = 40
+	answers := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := s.tryInvoke("Medium", `{"sleep_ms":3000}`)
+			answers <- err
+		}()
+	}
+	var pids []int
+	for deadline := time.Now().Add(20 * time.Second); len(pids) < n && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		pids = s.runtimePIDs()
+	}
+	if len(pids) < n/2 {
+		t.Fatalf("%d runtimes before SIGTERM, want at least %d", len(pids), n/2)
+	}
+	s.stop()
+	if code := s.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("serve exit code %d, want 0", code)
+	}
+	for range n {
+		select {
+		case err := <-answers:
+			var re *smithyhttp.ResponseError
+			if err != nil && !errors.As(err, &re) {
+				t.Errorf("an in-flight invoke got no HTTP answer: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("an in-flight invoke got no answer at all")
+		}
+	}
+	for _, pid := range s.runtimePIDsOf(pids) {
+		t.Errorf("runtime %d still alive after serve exited", pid)
+	}
+}
+
+// runtimePIDsOf returns the pids that are still alive.
+func (s *server) runtimePIDsOf(pids []int) []int {
+	var out []int
+	for _, pid := range pids {
+		if alive(pid) {
+			out = append(out, pid)
+		}
+	}
+	return out
 }
