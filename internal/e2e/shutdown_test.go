@@ -116,3 +116,38 @@ func (s *server) runtimePIDsOf(pids []int) []int {
 	}
 	return out
 }
+
+// SIGKILL gives serve no chance to clean up. Its runtimes must not outlive
+// it: a running or SIGSTOP-frozen one dies with its parent (Pdeathsig); a
+// cgroup-v1-frozen one cannot act on any signal until thawed, so the next
+// serve thaws, kills and removes what its dead predecessor left.
+func TestSIGKILLLeavesNoOrphan(t *testing.T) {
+	for _, sandbox := range []string{"plain", "auto"} {
+		t.Run(sandbox, func(t *testing.T) {
+			s := startServe(t, "--sandbox", sandbox)
+			s.invoke("Uppercase", `"a"`) // then idle: frozen
+			go s.tryInvoke("Faulty", `{"sleep_ms":900}`)
+			var pids []int
+			for deadline := time.Now().Add(10 * time.Second); len(pids) < 2 && time.Now().Before(deadline); {
+				time.Sleep(20 * time.Millisecond)
+				pids = s.runtimePIDs()
+			}
+			if len(pids) != 2 {
+				t.Fatalf("runtime processes before SIGKILL: %v, want 2", pids)
+			}
+			if err := s.cmd.Process.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			<-s.exited // Wait has set ProcessState: stop() has nothing left to do
+			// The successor cleans up what the predecessor's death could not.
+			next := startServe(t, "--sandbox", sandbox)
+			next.stop()
+			for deadline := time.Now().Add(10 * time.Second); len(s.runtimePIDsOf(pids)) > 0 && time.Now().Before(deadline); {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if left := s.runtimePIDsOf(pids); len(left) > 0 {
+				t.Errorf("runtimes %v outlived the SIGKILLed serve and its successor", left)
+			}
+		})
+	}
+}
