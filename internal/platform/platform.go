@@ -242,7 +242,18 @@ func (p *Platform) await(deadline time.Time, ok, pending func() bool) bool {
 		}
 		wait := time.Until(deadline)
 		if !pending() || wait <= 0 {
-			return false
+			// A release between ok() and pending() both frees what ok
+			// wanted and ends what pending saw: look again, or a waiter
+			// could answer 429 with the slot already free.
+			select {
+			case <-released:
+				if wait > 0 {
+					continue
+				}
+				return ok()
+			default:
+				return false
+			}
 		}
 		if timer == nil {
 			timer = time.NewTimer(wait)

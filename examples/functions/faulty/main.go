@@ -12,6 +12,10 @@
 //	{"spin_ms": 200}         burn that much CPU time; return CPU and wall time
 //	{"ticks": true}          with FAULTY_TICKER=1: how often a 1 ms background
 //	                         ticker fired since the previous invoke returned
+//	{"response_mb": 7}       return a string of that many MB (over 6 MB: too large)
+//	{"log_mb": 5}            write that many MB of log lines, then return
+//	{"orphan_s": 60}         start a child process (sleep) that outlives the
+//	                         handler; return its pid
 //
 // Init faults come from the environment, since init runs before any payload:
 // FAULTY_INIT=panic|exit|hang with FAULTY_INIT_TIMES=N fails only the first N
@@ -24,8 +28,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -45,6 +51,10 @@ type request struct {
 	Exit    *int            `json:"exit,omitempty"`
 	Print   []string        `json:"print,omitempty"`
 	Env     string          `json:"env,omitempty"`
+	// ResponseMB, LogMB and OrphanS are the faults of issue 10's fault table.
+	ResponseMB int `json:"response_mb,omitempty"`
+	LogMB      int `json:"log_mb,omitempty"`
+	OrphanS    int `json:"orphan_s,omitempty"`
 }
 
 // ticks counts the background ticker; lastReturn is its value when the
@@ -75,6 +85,21 @@ func handle(ctx context.Context, req request) (any, error) {
 		os.Exit(*req.Exit)
 	case req.Env != "":
 		return os.Getenv(req.Env), nil
+	case req.ResponseMB > 0:
+		return strings.Repeat("x", req.ResponseMB<<20), nil
+	case req.LogMB > 0:
+		line := strings.Repeat("log ", 255) + "\n" // 1 KB
+		for range req.LogMB << 10 {
+			os.Stdout.WriteString(line)
+		}
+		return map[string]int{"logged_mb": req.LogMB}, nil
+	case req.OrphanS > 0:
+		child := exec.Command("sleep", strconv.Itoa(req.OrphanS))
+		if err := child.Start(); err != nil {
+			return nil, err
+		}
+		go child.Wait() // reap it if it ever ends while we run
+		return map[string]int{"orphan_pid": child.Process.Pid}, nil
 	case req.Echo != nil:
 		return req.Echo, nil
 	}
