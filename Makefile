@@ -3,7 +3,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/coldstartlab/coldstart/internal/version.Version=$(VERSION)
 
-.PHONY: build test test-short fuzz bench vet fmt setup clean
+.PHONY: build test test-short fuzz soak bench vet fmt setup clean
 
 build: ## build bin/coldstart
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/coldstart ./cmd/coldstart
@@ -43,6 +43,9 @@ fuzz: ## run each fuzzer for FUZZTIME (default 3s)
 		$(GO) test -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=$(FUZZMINIMIZE) -timeout 5m $$pkg > $$log 2>&1 \
 			|| { cat $$log; exit 1; }; \
 	done
+
+soak: setup ## 100000 invokes from 100 clients with 5% faults against serve (bounded; loopback only)
+	SOAK_INVOKES=100000 SOAK_CONCURRENCY=100 $(GO) test -count=1 -run '^TestSoak$$' -timeout 30m -v ./internal/e2e
 
 test-short: ## quick tests without the race detector
 	$(GO) test -count=1 ./...
