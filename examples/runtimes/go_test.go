@@ -27,10 +27,10 @@ func TestGoBaseline(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	managedWant(t, managedInvoke(t, s, "UppercaseGo", `"hello"`), `"HELLO"`, true)
-	managedWant(t, managedInvoke(t, s, "UppercaseGo", `"hello"`), `"HELLO"`, false)
+	wantAnswer(t, invokeVariant(t, s, "UppercaseGo", `"hello"`), `"HELLO"`, true)
+	wantAnswer(t, invokeVariant(t, s, "UppercaseGo", `"hello"`), `"HELLO"`, false)
 	for _, cold := range []bool{true, false} {
-		res := managedInvoke(t, s, "DdbWriterGo", `{"name":"go"}`)
+		res := invokeVariant(t, s, "DdbWriterGo", `{"name":"go"}`)
 		var id string
 		if res.FunctionError != "" || json.Unmarshal(res.Payload, &id) != nil || len(id) != 36 || res.Cold != cold {
 			t.Fatalf("DdbWriterGo (cold %v): %s %s\n%s", cold, res.FunctionError, res.Payload, res.Log)

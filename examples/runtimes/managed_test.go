@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,10 +19,8 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/coldstartlab/coldstart/internal/local"
-	"github.com/coldstartlab/coldstart/internal/platform"
 	"github.com/coldstartlab/coldstart/internal/services"
 	"github.com/coldstartlab/coldstart/internal/template"
 )
@@ -75,14 +72,14 @@ func TestManagedUppercase(t *testing.T) {
 	for _, v := range managedUppercase {
 		t.Run(v.Function, func(t *testing.T) {
 			managedNeed(t, s, v)
-			cold := managedInvoke(t, s, v.Function, `"hello"`)
-			managedWant(t, cold, `"HELLO"`, true)
-			warm := managedInvoke(t, s, v.Function, `"hello"`)
-			managedWant(t, warm, `"HELLO"`, false)
+			cold := invokeVariant(t, s, v.Function, `"hello"`)
+			wantAnswer(t, cold, `"HELLO"`, true)
+			warm := invokeVariant(t, s, v.Function, `"hello"`)
+			wantAnswer(t, warm, `"HELLO"`, false)
 			if warm.EnvironmentID != cold.EnvironmentID {
 				t.Errorf("warm invoke ran in environment %s, not the cold one's (%s)", warm.EnvironmentID, cold.EnvironmentID)
 			}
-			managedLogPackage(t, s, v.Function, cold)
+			logPackage(t, s, v.Function, cold)
 			if v.Lang == "java" {
 				managedCheckCDS(t, v.Function, logs.of(v.Function), "example.Uppercase")
 			}
@@ -95,7 +92,7 @@ func TestManagedUppercase(t *testing.T) {
 // answers its id.
 func TestManagedDdbWriter(t *testing.T) {
 	if _, err := services.Find("."); err != nil {
-		managedMissing(t, err.Error())
+		missing(t, err.Error())
 	}
 	s, logs := managedStart(t, true)
 	db := dynamodb.New(dynamodb.Options{
@@ -107,10 +104,10 @@ func TestManagedDdbWriter(t *testing.T) {
 		t.Run(v.Function, func(t *testing.T) {
 			managedNeed(t, s, v)
 			event := fmt.Sprintf(`{"name":%q,"count":2,"id":"not this one"}`, v.Function)
-			cold := managedInvoke(t, s, v.Function, event)
-			coldID := managedID(t, cold, true)
-			warm := managedInvoke(t, s, v.Function, event)
-			warmID := managedID(t, warm, false)
+			cold := invokeVariant(t, s, v.Function, event)
+			coldID := wantID(t, cold, true)
+			warm := invokeVariant(t, s, v.Function, event)
+			warmID := wantID(t, warm, false)
 			if coldID == warmID {
 				t.Errorf("cold and warm invokes both answered id %s", coldID)
 			}
@@ -118,7 +115,7 @@ func TestManagedDdbWriter(t *testing.T) {
 			for _, id := range []string{coldID, warmID} {
 				managedCheckItem(t, db, table, id, v.Function)
 			}
-			managedLogPackage(t, s, v.Function, cold)
+			logPackage(t, s, v.Function, cold)
 			if v.Lang == "java" {
 				managedCheckCDS(t, v.Function, logs.of(v.Function), "example.DdbWriter")
 			}
@@ -133,8 +130,8 @@ func TestManagedDdbWriter(t *testing.T) {
 			if _, ok := s.Packages[v.Function]; !ok {
 				continue
 			}
-			res := managedInvoke(t, s, v.Function, `{"name":"after idle"}`)
-			if res.FunctionError != "" || !managedUUID4.MatchString(strings.Trim(string(res.Payload), `"`)) || res.Cold {
+			res := invokeVariant(t, s, v.Function, `{"name":"after idle"}`)
+			if res.FunctionError != "" || !uuid4.MatchString(strings.Trim(string(res.Payload), `"`)) || res.Cold {
 				t.Errorf("%s after 6 s idle: cold %v, answer %s (error %q); log:\n%s", v.Function, res.Cold, res.Payload, res.FunctionError, res.Log)
 			}
 		}
@@ -182,7 +179,7 @@ func TestManagedSigV4(t *testing.T) {
 			defer cancel()
 			m, err := local.Managed(ctx, l.Runtime, os.TempDir(), nil)
 			if err != nil {
-				managedMissing(t, err.Error())
+				missing(t, err.Error())
 			}
 			interpreter := m.Command(128)[0]
 			src, err := filepath.Abs(l.Dir)
@@ -226,7 +223,7 @@ func managedJavaSigner(ctx context.Context, t *testing.T, java, src string, args
 	t.Helper()
 	javac := filepath.Join(filepath.Dir(managedRealPath(java)), "javac")
 	if _, err := os.Stat(javac); err != nil {
-		managedMissing(t, "no javac beside "+java)
+		missing(t, "no javac beside "+java)
 	}
 	dir := t.TempDir()
 	main := filepath.Join(dir, "example", "SignMain.java")
@@ -267,59 +264,20 @@ func managedRealPath(p string) string {
 	return p
 }
 
-// managedUUID4 is a random UUID's text.
-var managedUUID4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
-
-// managedID checks a ddbwriter answer (a JSON string holding a UUIDv4) and
-// returns the id.
-func managedID(t *testing.T, res *platform.Result, cold bool) string {
-	t.Helper()
-	var id string
-	if res.FunctionError != "" || json.Unmarshal(res.Payload, &id) != nil || !managedUUID4.MatchString(id) {
-		t.Fatalf("answer %s (error %q), want a UUIDv4 as a JSON string; log:\n%s", res.Payload, res.FunctionError, res.Log)
-	}
-	managedWant(t, res, string(res.Payload), cold)
-	return id
-}
-
 // managedFunction returns the template's function name.
 func managedFunction(t *testing.T, s *local.Server, name string) template.Function {
 	t.Helper()
-	for _, fn := range s.Template.Functions {
-		if fn.Name == name {
-			return fn
-		}
+	fn, ok := s.Template.Function(name)
+	if !ok {
+		t.Fatalf("no function %s in the template", name)
 	}
-	t.Fatalf("no function %s in the template", name)
-	return template.Function{}
+	return fn
 }
 
-// managedRFC3339 is createdAt's form: RFC 3339 in UTC, to the second.
-var managedRFC3339 = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
-
-// managedCheckItem reads item id back from table: the event's string fields
-// as S attributes, its other fields left out, createdAt the write's time.
+// managedCheckItem reads item id back from table and checks it (checkItem).
 func managedCheckItem(t *testing.T, db *dynamodb.Client, table, id, name string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      aws.String(table),
-		Key:            map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: id}},
-		ConsistentRead: aws.Bool(true),
-	})
-	if err != nil {
-		t.Fatalf("GetItem %s: %v", id, err)
-	}
-	s := func(k string) string {
-		if v, ok := out.Item[k].(*types.AttributeValueMemberS); ok {
-			return v.Value
-		}
-		return fmt.Sprintf("%#v", out.Item[k])
-	}
-	if len(out.Item) != 3 || s("id") != id || s("name") != name || !managedRFC3339.MatchString(s("createdAt")) {
-		t.Errorf("item %s is %v; want id, name %q and createdAt (RFC 3339 UTC) only", id, out.Item, name)
-	}
+	checkItem(t, id, getItem(t, db, table, id), name)
 }
 
 // managedNeed skips (fails under CI) a variant whose language could not be
@@ -327,42 +285,14 @@ func managedCheckItem(t *testing.T, db *dynamodb.Client, table, id, name string)
 func managedNeed(t *testing.T, s *local.Server, v managedVariant) {
 	t.Helper()
 	if _, ok := s.Packages[v.Function]; !ok {
-		managedMissing(t, fmt.Sprintf("%s: its language (%s) is not available here", v.Function, v.Lang))
+		missing(t, fmt.Sprintf("%s: its language (%s) is not available here", v.Function, v.Lang))
 	}
-}
-
-// managedMissing skips the test for a missing dependency, except under
-// CI=true, where CI has installed everything (scripts/setup.sh) and it fails.
-func managedMissing(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s (CI must have every dependency: scripts/setup.sh)", why)
-	}
-	t.Skip(why)
-}
-
-// managedLogs keeps every function's log lines.
-type managedLogs struct {
-	mu    sync.Mutex
-	lines map[string][]string
-}
-
-func (l *managedLogs) add(line platform.LogLine) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines[line.Function] = append(l.lines[line.Function], line.Text)
-}
-
-func (l *managedLogs) of(function string) []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.lines[function]...)
 }
 
 // managedStart starts the local platform on template.yaml with the
 // uppercase variants (or, with withTable, the ddbwriter variants and their
 // table) of every language available here.
-func managedStart(t *testing.T, withTable bool) (*local.Server, *managedLogs) {
+func managedStart(t *testing.T, withTable bool) (*local.Server, *functionLogs) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -407,7 +337,7 @@ func managedStart(t *testing.T, withTable bool) (*local.Server, *managedLogs) {
 	if err := os.WriteFile(envFile, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	logs := &managedLogs{lines: map[string][]string{}}
+	logs := &functionLogs{lines: map[string][]string{}}
 	s, err := local.Start(ctx, local.Options{Template: "template.yaml", Functions: fns, EnvVars: envFile, LogSink: logs.add})
 	if err != nil {
 		t.Fatalf("start: %v", err)
@@ -438,44 +368,6 @@ func managedUnavailable(ctx context.Context, l managedLang) string {
 		}
 	}
 	return ""
-}
-
-// managedInvoke invokes function with payload and waits for its REPORT.
-func managedInvoke(t *testing.T, s *local.Server, function, payload string) *platform.Result {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	res, err := s.Platform.Invoke(ctx, platform.Request{Function: function, Payload: []byte(payload), Tail: true})
-	if err != nil {
-		t.Fatalf("invoke %s: %v", function, err)
-	}
-	return res
-}
-
-// managedWant checks an invoke's answer and that it reported an Init
-// Duration exactly when cold.
-func managedWant(t *testing.T, res *platform.Result, want string, cold bool) {
-	t.Helper()
-	if res.FunctionError != "" || string(res.Payload) != want {
-		t.Fatalf("answer %s (error %q), want %s; log:\n%s", res.Payload, res.FunctionError, want, res.Log)
-	}
-	if res.Cold != cold || res.Report.HasInit != cold {
-		t.Fatalf("cold %v, REPORT has Init Duration %v; want both %v; log:\n%s", res.Cold, res.Report.HasInit, cold, res.Log)
-	}
-	if cold && res.Report.InitDurationMS <= 0 {
-		t.Errorf("cold invoke's Init Duration is %v ms", res.Report.InitDurationMS)
-	}
-}
-
-// managedLogPackage logs the package's size and the cold start's figures.
-func managedLogPackage(t *testing.T, s *local.Server, function string, cold *platform.Result) {
-	t.Helper()
-	pkg := s.Packages[function]
-	if pkg.Files == 0 || pkg.Size == 0 {
-		t.Errorf("package of %s is empty: %+v", function, pkg)
-	}
-	t.Logf("%s: package %d files, %.1f KB; cold: Init Duration %.1f ms, first invoke %.2f ms, Max Memory Used %d MB",
-		function, pkg.Files, float64(pkg.Size)/1024, cold.Report.InitDurationMS, cold.Report.DurationMS, cold.Report.MaxMemoryUsedMB)
 }
 
 // managedClassLoad is a -Xlog:class+load line: "[…][info][class,load] NAME source: SOURCE".

@@ -76,16 +76,16 @@ func TestMonoUppercase(t *testing.T) {
 	s, logs := monoStart(t, monoUppercase, nil)
 	for _, fn := range monoUppercase {
 		t.Run(fn, func(t *testing.T) {
-			cold := monoInvoke(t, s, fn, `"hello"`)
-			monoWant(t, cold, `"HELLO"`, true)
-			warm := monoInvoke(t, s, fn, `"hello"`)
-			monoWant(t, warm, `"HELLO"`, false)
+			cold := invokeVariant(t, s, fn, `"hello"`)
+			wantAnswer(t, cold, `"HELLO"`, true)
+			warm := invokeVariant(t, s, fn, `"hello"`)
+			wantAnswer(t, warm, `"HELLO"`, false)
 			if warm.EnvironmentID != cold.EnvironmentID {
 				t.Errorf("warm invoke ran in environment %s, not the cold one's (%s)", warm.EnvironmentID, cold.EnvironmentID)
 			}
-			bad := monoInvoke(t, s, fn, `{"not":"a string"}`)
+			bad := invokeVariant(t, s, fn, `{"not":"a string"}`)
 			monoWantError(t, bad, "FormatException")
-			monoLogPackage(t, s, fn, cold)
+			logPackage(t, s, fn, cold)
 			monoCheckCode(t, s, fn, logs.of(fn))
 		})
 	}
@@ -108,19 +108,19 @@ func TestMonoDdbWriterSigV4(t *testing.T) {
 		t.Run(fn, func(t *testing.T) {
 			var ids []string
 			for _, cold := range []bool{true, false} {
-				res := monoInvoke(t, s, fn, fmt.Sprintf(`{"name":%q,"count":2,"id":"not this one","createdAt":"nor this"}`, fn))
-				id := monoID(t, res, cold)
+				res := invokeVariant(t, s, fn, fmt.Sprintf(`{"name":%q,"count":2,"id":"not this one","createdAt":"nor this"}`, fn))
+				id := wantID(t, res, cold)
 				item, ok := stub.item(id)
 				if !ok {
 					t.Fatalf("answered id %s, but DynamoDB got no PutItem with that id", id)
 				}
-				monoCheckAttrs(t, id, item, fn)
+				checkItem(t, id, item, fn)
 				ids = append(ids, id)
 			}
 			if ids[0] == ids[1] {
 				t.Errorf("cold and warm invokes both answered id %s", ids[0])
 			}
-			res := monoInvoke(t, s, fn, `{"name":"missing-table"}`)
+			res := invokeVariant(t, s, fn, `{"name":"missing-table"}`)
 			monoWantError(t, res, "ResourceNotFoundException")
 			if !strings.Contains(string(res.Payload), "Requested resource not found") {
 				t.Errorf("error %s does not carry DynamoDB's message", res.Payload)
@@ -138,7 +138,7 @@ func TestMonoDdbWriterSigV4(t *testing.T) {
 func TestMonoDdbWriter(t *testing.T) {
 	monoNeed(t)
 	if _, err := services.Find("."); err != nil {
-		monoMissing(t, err.Error())
+		missing(t, err.Error())
 	}
 	s, _ := monoStart(t, monoDdbWriter, nil)
 	db := dynamodb.New(dynamodb.Options{
@@ -154,11 +154,11 @@ func TestMonoDdbWriter(t *testing.T) {
 			}
 			table := cfg.Environment["TABLE_NAME"]
 			for _, cold := range []bool{true, false} {
-				res := monoInvoke(t, s, fn, fmt.Sprintf(`{"name":%q,"count":2}`, fn))
-				id := monoID(t, res, cold)
-				monoCheckAttrs(t, id, monoGetItem(t, db, table, id), fn)
+				res := invokeVariant(t, s, fn, fmt.Sprintf(`{"name":%q,"count":2}`, fn))
+				id := wantID(t, res, cold)
+				checkItem(t, id, getItem(t, db, table, id), fn)
 				if cold {
-					monoLogPackage(t, s, fn, res)
+					logPackage(t, s, fn, res)
 				}
 			}
 		})
@@ -171,44 +171,16 @@ func monoNeed(t *testing.T) {
 	t.Helper()
 	for _, tool := range []string{"mono", "mcs", "make", "as", "ld"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			monoMissing(t, fmt.Sprintf("the Mono variants need %s on PATH (Debian: mono-runtime, mono-mcs, make, binutils)", tool))
+			missing(t, fmt.Sprintf("the Mono variants need %s on PATH (Debian: mono-runtime, mono-mcs, make, binutils)", tool))
 		}
 	}
-}
-
-// monoMissing skips the test for a missing dependency, except under CI=true,
-// where CI has installed everything (scripts/setup.sh) and it fails.
-func monoMissing(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s (CI must have every dependency: scripts/setup.sh)", why)
-	}
-	t.Skip(why)
-}
-
-// monoLogs keeps every function's log lines.
-type monoLogs struct {
-	mu    sync.Mutex
-	lines map[string][]string
-}
-
-func (l *monoLogs) add(line platform.LogLine) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines[line.Function] = append(l.lines[line.Function], line.Text)
-}
-
-func (l *monoLogs) of(function string) []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.lines[function]...)
 }
 
 // monoStart starts the local platform on template.yaml with functions fns,
 // every one traced (monoTrace) and given the variables extra. The first
 // build of the AOT variants takes a minute: `mono --aot` compiles the BCL
 // into each package.
-func monoStart(t *testing.T, fns []string, extra map[string]string) (*local.Server, *monoLogs) {
+func monoStart(t *testing.T, fns []string, extra map[string]string) (*local.Server, *functionLogs) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
@@ -223,7 +195,7 @@ func monoStart(t *testing.T, fns []string, extra map[string]string) (*local.Serv
 	if err := os.WriteFile(envFile, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	logs := &monoLogs{lines: map[string][]string{}}
+	logs := &functionLogs{lines: map[string][]string{}}
 	s, err := local.Start(ctx, local.Options{Template: "template.yaml", Functions: fns, EnvVars: envFile, LogSink: logs.add})
 	if err != nil {
 		t.Fatalf("start: %v", err)
@@ -234,33 +206,6 @@ func monoStart(t *testing.T, fns []string, extra map[string]string) (*local.Serv
 		}
 	})
 	return s, logs
-}
-
-// monoInvoke invokes function with payload and waits for its REPORT.
-func monoInvoke(t *testing.T, s *local.Server, function, payload string) *platform.Result {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	res, err := s.Platform.Invoke(ctx, platform.Request{Function: function, Payload: []byte(payload), Tail: true})
-	if err != nil {
-		t.Fatalf("invoke %s: %v", function, err)
-	}
-	return res
-}
-
-// monoWant checks an invoke's answer and that it reported an Init Duration
-// exactly when cold.
-func monoWant(t *testing.T, res *platform.Result, want string, cold bool) {
-	t.Helper()
-	if res.FunctionError != "" || string(res.Payload) != want {
-		t.Fatalf("answer %s (error %q), want %s; log:\n%s", res.Payload, res.FunctionError, want, res.Log)
-	}
-	if res.Cold != cold || res.Report.HasInit != cold {
-		t.Fatalf("cold %v, REPORT has Init Duration %v; want both %v; log:\n%s", res.Cold, res.Report.HasInit, cold, res.Log)
-	}
-	if cold && res.Report.InitDurationMS <= 0 {
-		t.Errorf("cold invoke's Init Duration is %v ms", res.Report.InitDurationMS)
-	}
 }
 
 // monoWantError checks that an invoke failed with the runtime's error
@@ -275,65 +220,6 @@ func monoWantError(t *testing.T, res *platform.Result, errorType string) {
 		doc.ErrorType != errorType || doc.ErrorMessage == "" {
 		t.Fatalf("answer %s (error %q), want an Unhandled error of type %s; log:\n%s", res.Payload, res.FunctionError, errorType, res.Log)
 	}
-}
-
-// monoUUID is a random UUID's text.
-var monoUUID = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
-
-// monoID checks a ddbwriter answer (a UUIDv4 as a JSON string) and returns it.
-func monoID(t *testing.T, res *platform.Result, cold bool) string {
-	t.Helper()
-	var id string
-	if res.FunctionError != "" || json.Unmarshal(res.Payload, &id) != nil || !monoUUID.MatchString(id) {
-		t.Fatalf("answer %s (error %q), want a UUIDv4 as a JSON string; log:\n%s", res.Payload, res.FunctionError, res.Log)
-	}
-	monoWant(t, res, string(res.Payload), cold)
-	return id
-}
-
-// monoRFC3339 is createdAt's form: RFC 3339 in UTC, to the second.
-var monoRFC3339 = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
-
-// monoCheckAttrs checks a written item: id, the event's one string field
-// (name) and createdAt, all strings; the event's id and createdAt ignored.
-func monoCheckAttrs(t *testing.T, id string, item map[string]types.AttributeValue, name string) {
-	t.Helper()
-	s := func(k string) string {
-		if v, ok := item[k].(*types.AttributeValueMemberS); ok {
-			return v.Value
-		}
-		return fmt.Sprintf("%#v", item[k])
-	}
-	if len(item) != 3 || s("id") != id || s("name") != name || !monoRFC3339.MatchString(s("createdAt")) {
-		t.Errorf("item %s is %v; want id, name %q and createdAt (RFC 3339 UTC) only", id, item, name)
-	}
-}
-
-// monoGetItem reads item id back from table.
-func monoGetItem(t *testing.T, db *dynamodb.Client, table, id string) map[string]types.AttributeValue {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      aws.String(table),
-		Key:            map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: id}},
-		ConsistentRead: aws.Bool(true),
-	})
-	if err != nil {
-		t.Fatalf("GetItem %s: %v", id, err)
-	}
-	return out.Item
-}
-
-// monoLogPackage logs the package's size and the cold start's figures.
-func monoLogPackage(t *testing.T, s *local.Server, function string, cold *platform.Result) {
-	t.Helper()
-	pkg := s.Packages[function]
-	if pkg.Files == 0 || pkg.Size == 0 {
-		t.Errorf("package of %s is empty: %+v", function, pkg)
-	}
-	t.Logf("%s: package %d files, %.1f MB; cold (traced): Init Duration %.1f ms, first invoke %.2f ms, Max Memory Used %d MB",
-		function, pkg.Files, float64(pkg.Size)/(1<<20), cold.Report.InitDurationMS, cold.Report.DurationMS, cold.Report.MaxMemoryUsedMB)
 }
 
 // Lines of Mono's traces (monoTrace).

@@ -142,7 +142,6 @@ func TestFreezeBetweenInvokes(t *testing.T) {
 // no process and no cgroup of ours remains.
 func TestNothingLeftBehind(t *testing.T) {
 	s := startServe(t, "--sandbox", "cgroup1")
-	pid := s.cmd.Process.Pid
 	s.invoke("Small", `{"alloc_mb":200}`) // OOM
 	s.invoke("Full", `{"echo":1}`)        // an idle, frozen environment
 	busy := make(chan invocation, 1)
@@ -165,19 +164,7 @@ func TestNothingLeftBehind(t *testing.T) {
 	if e := decodeError(t, killed.out.Payload); e.ErrorType != "Runtime.ExitError" || !strings.Contains(e.ErrorMessage, "signal: killed") {
 		t.Errorf("runtime killed mid-invoke: %s", killed.out.Payload)
 	}
-	pids := s.runtimePIDs()
-	if len(cgroupsOf(pid)) == 0 {
-		t.Fatal("no cgroup found for serve while running: the test cannot see them")
-	}
-	s.stop()
-	for _, p := range pids {
-		if alive(p) {
-			t.Errorf("runtime %d survived serve", p)
-		}
-	}
-	if left := cgroupsOf(pid); len(left) > 0 {
-		t.Errorf("cgroups left behind: %v", left)
-	}
+	s.stopLeavingNothing(s.runtimePIDs())
 }
 
 // runtimeOf finds the runtime process of a function among serve's children.
@@ -206,4 +193,23 @@ func cgroupsOf(pid int) []string {
 		return nil
 	})
 	return out
+}
+
+// stopLeavingNothing stops a serve running cgroup sandboxes and checks that
+// none of the runtimes pids and none of its cgroups outlive it.
+func (s *server) stopLeavingNothing(pids []int) {
+	s.t.Helper()
+	pid := s.cmd.Process.Pid
+	if len(cgroupsOf(pid)) == 0 {
+		s.t.Fatal("no cgroup found for serve while running: the test cannot see them")
+	}
+	s.stop()
+	for _, p := range pids {
+		if alive(p) {
+			s.t.Errorf("runtime %d survived serve", p)
+		}
+	}
+	if left := cgroupsOf(pid); len(left) > 0 {
+		s.t.Errorf("%d cgroups left behind, e.g. %s", len(left), left[0])
+	}
 }

@@ -132,16 +132,13 @@ const pythonClient = "coldstart_runtime_client"
 
 // precompilePython compiles the Python client to bytecode for interpreter
 // in, once: AWS's runtime ships its client precompiled, and since the
-// runtime runs with PYTHONDONTWRITEBYTECODE nothing else would.
+// runtime runs with PYTHONDONTWRITEBYTECODE nothing else would. The cached
+// file's name is CPython's (importlib.util.cache_from_source), so that an
+// unchanged client costs a stat, not an interpreter start.
 func precompilePython(ctx context.Context, in Interpreter, dir string) error {
 	src := filepath.Join(dir, pythonClient+".py")
-	probe := exec.CommandContext(ctx, in.Path, "-c",
-		"import importlib.util,sys; sys.stdout.write(importlib.util.cache_from_source(sys.argv[1]))", src)
-	out, err := probe.Output()
-	if err != nil {
-		return fmt.Errorf("find the bytecode path with %s: %w", in.Path, err)
-	}
-	if _, err := os.Stat(string(out)); err == nil {
+	pyc := filepath.Join(dir, "__pycache__", fmt.Sprintf("%s.cpython-%d%d.pyc", pythonClient, in.Major, in.Minor))
+	if _, err := os.Stat(pyc); err == nil {
 		return nil
 	}
 	if out, err := exec.CommandContext(ctx, in.Path, "-m", "py_compile", src).CombinedOutput(); err != nil {

@@ -62,17 +62,11 @@ func buildGo(ctx context.Context, fn Function, opts BuildOptions) (Package, erro
 	}
 
 	fmt.Fprintf(log, "building %s (%s)…\n", fn.Name, fn.BuildMethod)
-	// Build beside the target so the final rename is atomic (same file
-	// system): readers see either no directory or a complete one.
-	tmp, err := os.MkdirTemp(cacheDir, ".tmp-"+key[:12]+"-")
+	tmp, err := newBuildDir(cacheDir, key)
 	if err != nil {
-		return fail(fmt.Errorf("cache: %w", err))
+		return fail(err)
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
-	// MkdirTemp makes 0700; the sandbox may run the function as another user.
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return fail(fmt.Errorf("cache: %w", err))
-	}
 	args := append([]string{"build"}, goBuildFlags...)
 	args = append(args, "-o", filepath.Join(tmp, bootstrapName), pkgPath)
 	cmd := exec.CommandContext(ctx, goBin, args...)
@@ -90,6 +84,22 @@ func buildGo(ctx context.Context, fn Function, opts BuildOptions) (Package, erro
 	// When the rename failed another process won the race with the same
 	// inputs; its binary is as good as ours.
 	return measured(Package{Dir: target, Bootstrap: bin}, fn.Name)
+}
+
+// newBuildDir makes the directory a build of key writes into. It is beside
+// the target so the final rename is atomic (same file system): readers see
+// either no directory or a complete one.
+func newBuildDir(cacheDir, key string) (string, error) {
+	tmp, err := os.MkdirTemp(cacheDir, ".tmp-"+key[:12]+"-")
+	if err != nil {
+		return "", fmt.Errorf("cache: %w", err)
+	}
+	// MkdirTemp makes 0700; the sandbox may run the function as another user.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return "", fmt.Errorf("cache: %w", err)
+	}
+	return tmp, nil
 }
 
 // buildEnv is the inherited environment plus what makes a static Linux

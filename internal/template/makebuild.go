@@ -56,14 +56,11 @@ func buildMakefile(ctx context.Context, fn Function, opts BuildOptions) (Package
 	}
 
 	fmt.Fprintf(log, "building %s (make build-%s)…\n", fn.Name, fn.Name)
-	tmp, err := os.MkdirTemp(cacheDir, ".tmp-"+key[:12]+"-")
+	tmp, err := newBuildDir(cacheDir, key)
 	if err != nil {
-		return fail(fmt.Errorf("cache: %w", err))
+		return fail(err)
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return fail(fmt.Errorf("cache: %w", err))
-	}
 	scratch, err := os.MkdirTemp("", "coldstart-build-")
 	if err != nil {
 		return fail(err)
