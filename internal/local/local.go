@@ -53,6 +53,9 @@ type Options struct {
 	// Runtimes maps a managed runtime id ("nodejs20.x") or language
 	// ("nodejs", "python", "java") to its interpreter; default: found on PATH.
 	Runtimes map[string]string
+	// HTTP is the address of the API Gateway HTTP API / Function URL front
+	// door (serve --http); empty = none.
+	HTTP string
 }
 
 // Server is a running local Lambda.
@@ -63,6 +66,8 @@ type Server struct {
 	Template  *template.Template
 	Packages  map[string]template.Package // by function name
 	Services  *services.Services          // dynalite and fauxqs for the tables and queues; none run without
+	HTTPURL   string                      // the front door's http://127.0.0.1:port, when Options.HTTP is set
+	front     *frontDoor
 	http      *http.Server
 	served    chan error
 	closeOnce sync.Once
@@ -197,6 +202,12 @@ func Start(ctx context.Context, o Options) (_ *Server, err error) {
 		served: make(chan error, 1),
 	}
 	go func() { s.served <- s.http.Serve(ln) }()
+	if o.HTTP != "" {
+		if err := s.startFrontDoor(o.HTTP); err != nil {
+			_ = s.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -211,6 +222,7 @@ func (s *Server) Close() error {
 		// environments is what lets in-flight invokes answer and finish.
 		shutdown := make(chan error, 1)
 		go func() { shutdown <- s.http.Shutdown(ctx) }()
+		s.front.close(ctx)
 		perr := s.Platform.Close()
 		s.API.Close()
 		herr := <-shutdown
