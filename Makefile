@@ -32,6 +32,7 @@ FUZZERS := \
 	./internal/template:FuzzEnvOverrides \
 	./internal/runtimeapi:FuzzServer \
 	./internal/lambdaapi:FuzzHandler \
+	./internal/codezip:FuzzExtract \
 	./internal/compare:FuzzParseCondition \
 	./internal/stats:FuzzSummarize \
 	./internal/stats:FuzzMannWhitney

@@ -12,6 +12,8 @@
 #   mono             Debian packages mono-runtime mono-mcs (and binutils first: Mono's install
 #                    AOT-compiles mscorlib with as/ld, and mono --aot needs them): the C# variants
 #                    in examples/runtimes/mono
+#   awscli           Debian package (/usr/bin/aws): the compatibility test runs seed 000's loop
+#                    (update-function-configuration, wait, invoke --log-type Tail) against serve
 #   dynalite, fauxqs npm packages (and Node.js 22 for fauxqs) in tools/services: the local
 #                    DynamoDB and SQS of the example workloads (scripts/setup-services.sh)
 set -euo pipefail
@@ -44,6 +46,8 @@ if ! command -v as >/dev/null 2>&1 || ! command -v ld >/dev/null 2>&1; then
 	apt_packages+=(binutils)
 fi
 command -v mcs >/dev/null 2>&1 || apt_packages+=(mono-runtime mono-mcs)
+# The Debian package's path, not whatever `aws` is first on PATH (a pyenv shim here).
+[ -x /usr/bin/aws ] || apt_packages+=(awscli)
 if [ ${#apt_packages[@]} -gt 0 ]; then
 	if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 		echo "setup: please install: ${apt_packages[*]} (needs root and apt-get)" >&2

@@ -74,6 +74,8 @@ examples/template.yaml.`,
 	f.BoolVar(&o.NoFreeze, "no-freeze", false, "let environments run between invokes instead of freezing them as Lambda does")
 	f.Float64Var(&o.CPUScale, "cpu-scale", 1, "multiply each environment's CPU share (MemorySize/1769 vCPU) to model a faster or slower host")
 	addRuntimeFlag(f, &o.Runtimes)
+	f.StringVar(&o.StateDir, "state-dir", "", "keep functions created through the API (CreateFunction) in this directory across restarts; default: forgotten on exit")
+	f.DurationVar(&o.AsyncRetryDelay, "async-retry-delay", time.Minute, "wait before retrying a failed Event invoke (the second retry waits twice as long), as Lambda's 1 and 2 minutes")
 	f.BoolVarP(&quiet, "quiet", "q", false, "do not print function logs")
 	return cmd
 }
@@ -88,6 +90,9 @@ func printBanner(w io.Writer, s *local.Server, tpl string) {
 		if cfg, ok := s.Platform.Function(fn.Name); ok && cfg.Managed != nil {
 			fmt.Fprintf(w, "  %-24s └ %s\n", "", cfg.Managed.Interpreter)
 		}
+	}
+	if len(s.Restored) > 0 {
+		fmt.Fprintf(w, "%d function(s) created through the API, restored from the state directory: %s\n", len(s.Restored), strings.Join(s.Restored, ", "))
 	}
 	if eps := s.Services.Endpoints(); len(eps) > 0 {
 		fmt.Fprintln(w, "Local AWS services (functions get AWS_ENDPOINT_URL_<SERVICE>; no AWS credentials needed):")

@@ -8,25 +8,28 @@ import (
 
 // Lambda's error codes (the X-Amzn-ErrorType header; the SDKs map them to typed errors).
 const (
-	codeResourceNotFound    = "ResourceNotFoundException"
-	codeInvalidRequest      = "InvalidRequestContentException"
-	codeInvalidParameter    = "InvalidParameterValueException"
-	codeValidation          = "ValidationException"
-	codeRequestTooLarge     = "RequestTooLargeException"
-	codeTooManyRequests     = "TooManyRequestsException"
-	codeService             = "ServiceException"
-	codeUnknownOperation    = "UnknownOperationException"
-	codePreconditionFailed  = "PreconditionFailedException"
-	reasonConcurrencyLimit  = "ConcurrentInvocationLimitExceeded"
-	headerErrorType         = "X-Amzn-ErrorType"
-	headerRequestID         = "x-amzn-RequestId" // Lambda's spelling; set without canonicalising
-	headerInvocationType    = "X-Amz-Invocation-Type"
-	headerLogType           = "X-Amz-Log-Type"
-	headerClientContext     = "X-Amz-Client-Context"
-	headerExecutedVersion   = "X-Amz-Executed-Version"
-	headerFunctionError     = "X-Amz-Function-Error"
-	headerLogResult         = "X-Amz-Log-Result"
-	maxClientContextEncoded = 3583
+	codeResourceNotFound           = "ResourceNotFoundException"
+	codeInvalidRequest             = "InvalidRequestContentException"
+	codeInvalidParameter           = "InvalidParameterValueException"
+	codeValidation                 = "ValidationException"
+	codeRequestTooLarge            = "RequestTooLargeException"
+	codeTooManyRequests            = "TooManyRequestsException"
+	codeService                    = "ServiceException"
+	codeUnknownOperation           = "UnknownOperationException"
+	codePreconditionFailed         = "PreconditionFailedException"
+	codeResourceConflict           = "ResourceConflictException"
+	codeRequestEntityTooLarge      = "RequestEntityTooLargeException"
+	reasonConcurrencyLimit         = "ConcurrentInvocationLimitExceeded"
+	reasonReservedConcurrencyLimit = "ReservedFunctionConcurrentInvocationLimitExceeded"
+	headerErrorType                = "X-Amzn-ErrorType"
+	headerRequestID                = "x-amzn-RequestId" // Lambda's spelling; set without canonicalising
+	headerInvocationType           = "X-Amz-Invocation-Type"
+	headerLogType                  = "X-Amz-Log-Type"
+	headerClientContext            = "X-Amz-Client-Context"
+	headerExecutedVersion          = "X-Amz-Executed-Version"
+	headerFunctionError            = "X-Amz-Function-Error"
+	headerLogResult                = "X-Amz-Log-Result"
+	maxClientContextEncoded        = 3583
 )
 
 // apiError is a Lambda API error response.

@@ -27,7 +27,9 @@ type functionConfiguration struct {
 	TracingConfig    map[string]string `json:"TracingConfig"`
 	RevisionID       string            `json:"RevisionId"`
 	State            string            `json:"State"`
-	LastUpdateStatus string            `json:"LastUpdateStatus"`
+	StateReason      string            `json:"StateReason,omitempty"`
+	StateReasonCode  string            `json:"StateReasonCode,omitempty"`
+	LastUpdateStatus string            `json:"LastUpdateStatus,omitempty"`
 	// Set only while an update is in progress (the update's own response).
 	LastUpdateStatusReason     string            `json:"LastUpdateStatusReason,omitempty"`
 	LastUpdateStatusReasonCode string            `json:"LastUpdateStatusReasonCode,omitempty"`
@@ -82,10 +84,14 @@ func (s *Server) getFunction(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	b, _ := json.Marshal(map[string]any{
+	out := map[string]any{
 		"Configuration": s.configuration(cfg),
-		"Code":          map[string]string{"RepositoryType": "S3"},
-	})
+		"Code":          map[string]string{"RepositoryType": "S3", "Location": "file://" + cfg.CodeDir},
+	}
+	if n, ok := s.p.ReservedConcurrency(cfg.Name); ok {
+		out["Concurrency"] = map[string]int64{"ReservedConcurrentExecutions": n}
+	}
+	b, _ := json.Marshal(out)
 	writeJSON(w, http.StatusOK, b)
 }
 

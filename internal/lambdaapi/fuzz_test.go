@@ -14,7 +14,7 @@ import (
 
 // Invoke API status codes (lambda-spec.md §5, §6); anything else is a bug.
 var documentedStatus = map[int]bool{
-	http.StatusOK: true, http.StatusAccepted: true, http.StatusNoContent: true, http.StatusBadRequest: true,
+	http.StatusOK: true, http.StatusCreated: true, http.StatusConflict: true, http.StatusAccepted: true, http.StatusNoContent: true, http.StatusBadRequest: true,
 	http.StatusNotFound: true, http.StatusPreconditionFailed: true, http.StatusRequestEntityTooLarge: true,
 	http.StatusTooManyRequests: true, http.StatusInternalServerError: true,
 }
@@ -39,6 +39,13 @@ func FuzzHandler(f *testing.F) {
 	f.Add(uint8(2), "2015-03-31/functions/fn/configuration", "", "", "", "", []byte(`{"MemorySize":512,"Timeout":5,"Environment":{"Variables":{"A":"b"}},"RevisionId":"x"}`))
 	f.Add(uint8(2), "2015-03-31/functions/fn/configuration", "", "", "", "", []byte(`{"MemorySize":64,"Runtime":"nodejs20.x","Environment":{"Variables":{"AWS_REGION":"x"}}}`))
 	f.Add(uint8(3), "2015-03-31/functions/fn/invocations", "", "", "", "", []byte(nil))
+	// The control plane: a create with a real (tiny) zip, code updates, concurrency, Event invoke config.
+	f.Add(uint8(0), "2015-03-31/functions", "", "", "", "", []byte(`{"FunctionName":"g","Role":"arn:aws:iam::123456789012:role/r","Runtime":"provided.al2023","Handler":"bootstrap","Code":{"ZipFile":"UEsDBBQAAAAIAAAAIQA0Mtc9CgAAAAgAAAAJAAAAYm9vdHN0cmFwS03OyFfIz+YCAFBLAQIUAxQAAAAIAAAAIQA0Mtc9CgAAAAgAAAAJAAAAAAAAAAAAAADtgQAAAABib290c3RyYXBQSwUGAAAAAAEAAQA3AAAAMQAAAAAA"}}`))
+	f.Add(uint8(2), "2015-03-31/functions/fn/code", "", "", "", "", []byte(`{"ZipFile":"UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==","DryRun":true}`))
+	f.Add(uint8(2), "2017-10-31/functions/fn/concurrency", "", "", "", "", []byte(`{"ReservedConcurrentExecutions":0}`))
+	f.Add(uint8(3), "2017-10-31/functions/fn/concurrency", "", "", "", "", []byte(nil))
+	f.Add(uint8(2), "2019-09-25/functions/fn/event-invoke-config", "", "", "", "", []byte(`{"MaximumRetryAttempts":1,"MaximumEventAgeInSeconds":60}`))
+	f.Add(uint8(3), "2015-03-31/functions/fn", "", "", "", "", []byte(nil))
 	f.Fuzz(func(t *testing.T, m uint8, path, query, invocationType, logType, clientContext string, body []byte) {
 		p := platform.New(platform.WithConcurrencyLimit(0))
 		if err := p.PutFunction(platform.FunctionConfig{Name: "fn", Runtime: "provided.al2023", MemoryMB: 256,

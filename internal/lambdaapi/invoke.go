@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/coldstartlab/coldstart/internal/platform"
 )
@@ -99,6 +98,8 @@ func invokeError(err error, arn string) *apiError {
 	switch {
 	case errors.Is(err, platform.ErrFunctionNotFound):
 		return notFound(arn)
+	case errors.Is(err, platform.ErrReservedConcurrency):
+		return &apiError{http.StatusTooManyRequests, codeTooManyRequests, "Rate Exceeded.", reasonReservedConcurrencyLimit}
 	case errors.Is(err, platform.ErrTooManyRequests):
 		return &apiError{http.StatusTooManyRequests, codeTooManyRequests, "Rate Exceeded.", reasonConcurrencyLimit}
 	case errors.Is(err, platform.ErrShuttingDown):
@@ -106,28 +107,6 @@ func invokeError(err error, arn string) *apiError {
 	default:
 		return &apiError{http.StatusInternalServerError, codeService, err.Error(), ""}
 	}
-}
-
-// enqueue runs an Event invoke in the background. Throttled invokes wait and
-// retry, as Lambda's internal queue does, until the server closes.
-func (s *Server) enqueue(req platform.Request) {
-	s.async.Add(1)
-	go func() {
-		defer s.async.Done()
-		backoff := 100 * time.Millisecond
-		for {
-			_, err := s.p.Invoke(s.asyncCtx, req)
-			if !errors.Is(err, platform.ErrTooManyRequests) {
-				return
-			}
-			select {
-			case <-s.asyncCtx.Done():
-				return
-			case <-time.After(backoff):
-			}
-			backoff = min(backoff*2, 10*time.Second)
-		}
-	}()
 }
 
 // readPayload reads the body, enforcing the size limit of the invocation type

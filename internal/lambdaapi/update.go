@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"time"
 
 	"github.com/coldstartlab/coldstart/internal/platform"
 )
@@ -14,13 +12,8 @@ import (
 // updateConfigurationInput is UpdateFunctionConfiguration's request body;
 // absent fields are left as they are.
 type updateConfigurationInput struct {
-	MemorySize  *int             `json:"MemorySize"`
-	Timeout     *int             `json:"Timeout"`
-	Description *string          `json:"Description"`
-	Handler     *string          `json:"Handler"`
-	Runtime     *string          `json:"Runtime"`
-	Environment *environmentVars `json:"Environment"`
-	RevisionID  string           `json:"RevisionId"`
+	configFields
+	RevisionID string `json:"RevisionId"`
 }
 
 // updateFunctionConfiguration serves PUT /2015-03-31/functions/{name}/configuration.
@@ -33,87 +26,132 @@ func (s *Server) updateFunctionConfiguration(w http.ResponseWriter, r *http.Requ
 		writeError(w, aerr)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	var in updateConfigurationInput
-	if err == nil {
-		err = json.Unmarshal(body, &in)
-	}
-	if err != nil {
-		writeError(w, &apiError{http.StatusBadRequest, codeInvalidRequest, "Could not parse request body into json: " + err.Error(), ""})
-		return
-	}
-	if aerr := in.validate(); aerr != nil {
+	if aerr := readJSON(r, 1<<20, "UpdateFunctionConfiguration", &in); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	cfg, err := s.p.UpdateFunction(ref.name, in.RevisionID, func(c *platform.FunctionConfig) {
-		if in.MemorySize != nil {
-			c.MemoryMB = *in.MemorySize
-		}
-		if in.Timeout != nil {
-			c.Timeout = time.Duration(*in.Timeout) * time.Second
-		}
-		if in.Description != nil {
-			c.Description = *in.Description
-		}
-		if in.Handler != nil {
-			c.Handler = *in.Handler
-		}
-		if in.Environment != nil {
-			c.Environment = in.Environment.Variables
-		}
-	})
-	switch {
-	case errors.Is(err, platform.ErrFunctionNotFound):
-		writeError(w, notFound(ref.arn))
-		return
-	case errors.Is(err, platform.ErrRevisionMismatch):
-		writeError(w, &apiError{http.StatusPreconditionFailed, codePreconditionFailed,
-			"The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id", ""})
-		return
-	case err != nil:
-		writeError(w, &apiError{http.StatusBadRequest, codeInvalidParameter, err.Error(), ""})
+	if aerr := in.validate(s); aerr != nil {
+		writeError(w, aerr)
 		return
 	}
-	fc := s.configuration(cfg)
+	s.controlMu.Lock()
+	defer s.controlMu.Unlock()
+	created := s.created[ref.name]
+	cfg, err := s.p.UpdateFunction(ref.name, in.RevisionID, func(c *platform.FunctionConfig) error {
+		runtime := c.Runtime
+		in.apply(c)
+		if in.Environment != nil && created {
+			c.Environment = s.withExtraEnv(c.Environment)
+		}
+		if c.Runtime != runtime {
+			return errOrNil(s.launcher(r, c))
+		}
+		return nil
+	})
+	if aerr := updateError(err, ref.arn); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if err := s.save(ref.name); err != nil {
+		writeError(w, &apiError{http.StatusInternalServerError, codeService, err.Error(), ""})
+		return
+	}
+	writeUpdated(w, s.configuration(cfg))
+}
+
+// updateFunctionCode serves PUT /2015-03-31/functions/{name}/code: new code
+// retires every environment, so the next invoke is cold.
+func (s *Server) updateFunctionCode(w http.ResponseWriter, r *http.Request) {
+	ref, aerr := resolve(s.p, r.PathValue("name"), r.URL.Query().Get("Qualifier"))
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	var in updateCodeInput
+	if aerr := readJSON(r, codeRequestLimit, "UpdateFunctionCode", &in); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if aerr := checkArchitectures(in.Architectures); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	s.controlMu.Lock()
+	defer s.controlMu.Unlock()
+	cur, ok := s.p.Function(ref.name)
+	if !ok {
+		writeError(w, notFound(ref.arn))
+		return
+	}
+	if in.RevisionID != "" && in.RevisionID != cur.RevisionID {
+		writeError(w, updateError(platform.ErrRevisionMismatch, ref.arn))
+		return
+	}
+	code, aerr := s.unpack(ref.name, &in.functionCode, "UpdateFunctionCode")
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if in.DryRun {
+		s.store.Discard(code.dir)
+		next := cur
+		code.applyTo(&next)
+		writeUpdated(w, s.configuration(next))
+		return
+	}
+	cfg, err := s.p.UpdateFunction(ref.name, in.RevisionID, func(c *platform.FunctionConfig) error {
+		code.applyTo(c)
+		if len(in.Architectures) == 1 {
+			c.Architecture = in.Architectures[0]
+		}
+		return errOrNil(s.launcher(r, c))
+	})
+	if aerr := updateError(err, ref.arn); aerr != nil {
+		s.store.Discard(code.dir)
+		writeError(w, aerr)
+		return
+	}
+	if err := s.save(ref.name); err != nil {
+		writeError(w, &apiError{http.StatusInternalServerError, codeService, err.Error(), ""})
+		return
+	}
+	writeUpdated(w, s.configuration(cfg))
+}
+
+// updateError maps UpdateFunction's errors to Lambda's; nil stays nil.
+func updateError(err error, arn string) *apiError {
+	var aerr *apiError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &aerr):
+		return aerr
+	case errors.Is(err, platform.ErrFunctionNotFound):
+		return notFound(arn)
+	case errors.Is(err, platform.ErrRevisionMismatch):
+		return &apiError{http.StatusPreconditionFailed, codePreconditionFailed,
+			"The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id", ""}
+	default:
+		return &apiError{http.StatusBadRequest, codeInvalidParameter, err.Error(), ""}
+	}
+}
+
+// errOrNil keeps a nil *apiError from becoming a non-nil error.
+func errOrNil(aerr *apiError) error {
+	if aerr == nil {
+		return nil
+	}
+	return aerr
+}
+
+// writeUpdated answers an update as Lambda does: in progress.
+func writeUpdated(w http.ResponseWriter, fc functionConfiguration) {
 	fc.LastUpdateStatus = "InProgress"
 	fc.LastUpdateStatusReason = "The function is being created."
 	fc.LastUpdateStatusReasonCode = "Creating"
 	b, _ := json.Marshal(fc)
 	writeJSON(w, http.StatusOK, b)
-}
-
-// validate applies the API model's constraints, worded as Lambda words them.
-func (in *updateConfigurationInput) validate() *apiError {
-	bound := func(field string, v, lo, hi int) *apiError {
-		switch {
-		case v < lo:
-			return validationError(field, v, fmt.Sprintf("greater than or equal to %d", lo))
-		case v > hi:
-			return validationError(field, v, fmt.Sprintf("less than or equal to %d", hi))
-		}
-		return nil
-	}
-	if in.MemorySize != nil {
-		if e := bound("memorySize", *in.MemorySize, platform.MinMemoryMB, platform.MaxMemoryMB); e != nil {
-			return e
-		}
-	}
-	if in.Timeout != nil {
-		if e := bound("timeout", *in.Timeout, int(platform.MinTimeout/time.Second), int(platform.MaxTimeout/time.Second)); e != nil {
-			return e
-		}
-	}
-	if in.Environment != nil {
-		if _, err := platform.ValidateEnvironment(in.Environment.Variables); err != nil {
-			return &apiError{http.StatusBadRequest, codeInvalidParameter, err.Error(), ""}
-		}
-	}
-	if in.Runtime != nil && *in.Runtime != "provided.al2023" && *in.Runtime != "provided.al2" && *in.Runtime != "provided" {
-		return &apiError{http.StatusBadRequest, codeInvalidParameter,
-			"The runtime parameter of " + *in.Runtime + " is not supported by coldstart yet; use provided.al2023", ""}
-	}
-	return nil
 }
 
 func validationError(field string, v int, constraint string) *apiError {

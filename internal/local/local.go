@@ -6,12 +6,9 @@ package local
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"maps"
 	"net"
 	"net/http"
@@ -19,11 +16,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/coldstartlab/coldstart/internal/codestore"
 	"github.com/coldstartlab/coldstart/internal/lambdaapi"
 	"github.com/coldstartlab/coldstart/internal/platform"
 	"github.com/coldstartlab/coldstart/internal/runtimes"
@@ -56,6 +53,12 @@ type Options struct {
 	// HTTP is the address of the API Gateway HTTP API / Function URL front
 	// door (serve --http); empty = none.
 	HTTP string
+	// StateDir keeps the functions created through the API (CreateFunction)
+	// across restarts; empty = a temporary directory, removed on Close.
+	StateDir string
+	// AsyncRetryDelay is the wait before the first retry of a failed Event
+	// invoke (the second waits twice as long); 0 = Lambda's minute.
+	AsyncRetryDelay time.Duration
 }
 
 // Server is a running local Lambda.
@@ -67,7 +70,9 @@ type Server struct {
 	Packages  map[string]template.Package // by function name
 	Services  *services.Services          // dynalite and fauxqs for the tables and queues; none run without
 	HTTPURL   string                      // the front door's http://127.0.0.1:port, when Options.HTTP is set
+	Restored  []string                    // functions created through the API in an earlier run (StateDir)
 	front     *frontDoor
+	store     *codestore.Store
 	http      *http.Server
 	served    chan error
 	closeOnce sync.Once
@@ -153,7 +158,7 @@ func Start(ctx context.Context, o Options) (_ *Server, err error) {
 			_ = backend.Close()
 			return nil, err
 		}
-		sum, err := codeSHA256(pkg.Dir)
+		code, err := codestore.HashDir(pkg.Dir)
 		if err != nil {
 			_ = backend.Close()
 			return nil, fmt.Errorf("hash %s: %w", fn.Name, err)
@@ -165,7 +170,7 @@ func Start(ctx context.Context, o Options) (_ *Server, err error) {
 		cfg := platform.FunctionConfig{
 			Name: fn.Name, Runtime: fn.Runtime, Handler: fn.Handler, MemoryMB: fn.MemoryMB,
 			Timeout: fn.Timeout, Environment: fn.Environment, Architecture: fn.Architecture,
-			CodeDir: pkg.Dir, Bootstrap: pkg.Bootstrap, CodeSize: pkg.Size, CodeFiles: pkg.Files, CodeSHA256: sum,
+			CodeDir: pkg.Dir, Bootstrap: pkg.Bootstrap, CodeSize: pkg.Size, CodeFiles: pkg.Files, CodeSHA256: code.SHA256,
 		}
 		if template.IsManaged(fn.Runtime) {
 			m, err := Managed(ctx, fn.Runtime, pkg.Dir, o.Runtimes)
@@ -195,9 +200,30 @@ func Start(ctx context.Context, o Options) (_ *Server, err error) {
 			return nil, err
 		}
 	}
-	api := lambdaapi.New(p, o.Version)
+	store, err := codestore.Open(o.StateDir)
+	if err != nil {
+		_ = ln.Close()
+		_ = p.Close()
+		return nil, err
+	}
+	apiOpts := []lambdaapi.Option{
+		lambdaapi.WithStore(store),
+		lambdaapi.WithFunctionEnv(svc.Env(nil)),
+		lambdaapi.WithManagedRuntimes(func(ctx context.Context, runtime, taskRoot string) (*platform.ManagedRuntime, error) {
+			return Managed(ctx, runtime, taskRoot, o.Runtimes)
+		}),
+	}
+	if o.AsyncRetryDelay > 0 {
+		apiOpts = append(apiOpts, lambdaapi.WithAsyncRetryDelay(o.AsyncRetryDelay))
+	}
+	api := lambdaapi.New(p, o.Version, apiOpts...)
+	restored, rerr := api.Restore()
+	if rerr != nil && o.BuildLog != nil {
+		fmt.Fprintf(o.BuildLog, "warning: %v\n", rerr)
+	}
 	s := &Server{
 		URL: "http://" + ln.Addr().String(), Platform: p, API: api, Template: tpl, Packages: packages, Services: svc,
+		Restored: restored, store: store,
 		http:   &http.Server{Handler: api, ReadHeaderTimeout: 30 * time.Second},
 		served: make(chan error, 1),
 	}
@@ -230,7 +256,7 @@ func (s *Server) Close() error {
 			herr = s.http.Close()
 		}
 		<-s.served
-		s.closeErr = errors.Join(perr, herr, s.Services.Close())
+		s.closeErr = errors.Join(perr, herr, s.Services.Close(), s.store.Close())
 	})
 	return s.closeErr
 }
@@ -282,40 +308,6 @@ func startServices(ctx context.Context, tpl *template.Template, o Options) (*ser
 		return nil, err
 	}
 	return svc, nil
-}
-
-// codeSHA256 identifies a package's contents the way CodeSha256 does on
-// Lambda (base64 SHA-256), over every regular file's path and bytes.
-func codeSHA256(dir string) (string, error) {
-	var files []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Type().IsRegular() {
-			files = append(files, path)
-		}
-		return nil
-	})
-	if err != nil {
-		return "", err
-	}
-	sort.Strings(files)
-	h := sha256.New()
-	for _, f := range files {
-		rel, _ := filepath.Rel(dir, f)
-		fmt.Fprintf(h, "%s\x00", rel)
-		fh, err := os.Open(f)
-		if err != nil {
-			return "", err
-		}
-		_, err = io.Copy(h, fh)
-		fh.Close()
-		if err != nil {
-			return "", err
-		}
-	}
-	return base64.StdEncoding.EncodeToString(h.Sum(nil)), nil
 }
 
 // Limits describes what the sandbox enforces, for banners and run headers:

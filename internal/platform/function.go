@@ -17,10 +17,17 @@ type function struct {
 	// finishing counts environments of the current epoch whose invoke has
 	// been answered but not yet completed (no /next again yet).
 	finishing int
+
+	// Concurrency (guarded by Platform.admitMu, then mu): invokes in
+	// flight, how many of them hold a slot of the shared pool, and the
+	// reservation (-1: none).
+	active           int64
+	activeUnreserved int64
+	reserved         int64
 }
 
 func newFunction(cfg FunctionConfig) *function {
-	return &function{cfg: cfg, all: map[*environment]struct{}{}}
+	return &function{cfg: cfg, all: map[*environment]struct{}{}, reserved: -1}
 }
 
 // takeIdle returns the most recently used idle environment, or nil. Reusing

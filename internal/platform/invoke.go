@@ -2,6 +2,7 @@ package platform
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/coldstartlab/coldstart/internal/reportlog"
@@ -12,7 +13,10 @@ import (
 var (
 	ErrFunctionNotFound = errors.New("function not found")
 	ErrTooManyRequests  = errors.New("concurrency limit reached")
-	ErrShuttingDown     = errors.New("platform is shutting down")
+	// ErrReservedConcurrency is the function's own reservation being used
+	// up; errors.Is(err, ErrTooManyRequests) holds for it too.
+	ErrReservedConcurrency = fmt.Errorf("%w: the function's reserved concurrency is in use", ErrTooManyRequests)
+	ErrShuttingDown        = errors.New("platform is shutting down")
 )
 
 // FunctionErrorUnhandled is the X-Amz-Function-Error value for every failed invoke.

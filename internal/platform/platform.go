@@ -36,6 +36,13 @@ type Platform struct {
 	functions map[string]*function
 	updateMu  sync.Mutex // serialises UpdateFunction's read-modify-write
 
+	// Admission: a function with reserved concurrency runs at most that
+	// many invokes and nobody else can use them; all other functions share
+	// what is left of the limit (lambda-spec.md §7).
+	admitMu          sync.Mutex
+	reservedSum      int64 // Σ reserved concurrency of all functions
+	unreservedActive int64 // invokes in flight counted against the shared pool
+
 	inFlight  atomic.Int64
 	finishing atomic.Int64 // answered invokes still holding their environment
 	started   atomic.Int64 // environments ever created
@@ -110,7 +117,8 @@ var ErrRevisionMismatch = errors.New("revision id does not match")
 // UpdateFunction changes a function's configuration atomically: change
 // edits a copy, which is validated and put like PutFunction (so the next
 // invoke is cold). A non-empty revisionID must match the current revision.
-func (p *Platform) UpdateFunction(name, revisionID string, change func(*FunctionConfig)) (FunctionConfig, error) {
+// An error from change leaves the function as it was and is returned.
+func (p *Platform) UpdateFunction(name, revisionID string, change func(*FunctionConfig) error) (FunctionConfig, error) {
 	p.updateMu.Lock()
 	defer p.updateMu.Unlock()
 	f := p.function(name)
@@ -122,7 +130,9 @@ func (p *Platform) UpdateFunction(name, revisionID string, change func(*Function
 		return FunctionConfig{}, ErrRevisionMismatch
 	}
 	cfg.Environment = maps.Clone(cfg.Environment)
-	change(&cfg)
+	if err := change(&cfg); err != nil {
+		return FunctionConfig{}, err
+	}
 	if err := p.PutFunction(cfg); err != nil {
 		return FunctionConfig{}, err
 	}
@@ -197,12 +207,14 @@ func (p *Platform) Invoke(ctx context.Context, req Request) (*Result, error) {
 		return nil, ErrFunctionNotFound
 	}
 	settle := received.Add(settleWait)
-	if !p.await(settle, p.reserve, func() bool { return p.finishing.Load() > 0 }) {
-		return nil, ErrTooManyRequests
+	var throttled error
+	admit := func() bool { throttled = p.admit(f); return throttled == nil }
+	if !p.await(settle, admit, func() bool { return p.finishing.Load() > 0 }) {
+		return nil, throttled
 	}
 	c, err := p.place(f, req, received, settle)
 	if err != nil {
-		p.inFlight.Add(-1)
+		p.unadmit(f)
 		return nil, err
 	}
 	p.calls.Add(1)
@@ -315,16 +327,106 @@ func (p *Platform) place(f *function, req Request, received, settle time.Time) (
 	return c, nil
 }
 
-func (p *Platform) reserve() bool {
-	for {
-		n := p.inFlight.Load()
-		if n >= p.limit {
-			return false
+// admit takes a concurrency slot for an invoke of f: one of its reserved
+// slots, or one of the shared pool. It returns the throttling error otherwise.
+func (p *Platform) admit(f *function) error {
+	p.admitMu.Lock()
+	defer p.admitMu.Unlock()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.reserved >= 0 {
+		if f.active >= f.reserved {
+			return ErrReservedConcurrency
 		}
-		if p.inFlight.CompareAndSwap(n, n+1) {
-			return true
+	} else {
+		if p.unreservedActive >= p.limit-p.reservedSum {
+			return ErrTooManyRequests
 		}
+		p.unreservedActive++
+		f.activeUnreserved++
 	}
+	f.active++
+	p.inFlight.Add(1)
+	return nil
+}
+
+// unadmit gives back the slot admit took for an invoke of f. Slots are
+// fungible within a function, so one taken from the shared pool before a
+// reservation was set is returned there first.
+func (p *Platform) unadmit(f *function) {
+	p.admitMu.Lock()
+	f.mu.Lock()
+	f.active--
+	if f.activeUnreserved > 0 {
+		f.activeUnreserved--
+		p.unreservedActive--
+	}
+	f.mu.Unlock()
+	p.admitMu.Unlock()
+	p.inFlight.Add(-1)
+}
+
+// MinUnreserved is how much of the concurrency limit reservations must leave
+// to the functions without one: 100 on Lambda, or a tenth of a smaller
+// local limit.
+func (p *Platform) MinUnreserved() int64 { return min(100, p.limit/10) }
+
+// ConcurrencyLimit is the account's limit on concurrent invokes.
+func (p *Platform) ConcurrencyLimit() int64 { return p.limit }
+
+// ErrUnreservedTooLow is returned by SetReservedConcurrency when the
+// reservation would leave less than MinUnreserved to everyone else.
+var ErrUnreservedTooLow = errors.New("reservation leaves too little unreserved concurrency")
+
+// SetReservedConcurrency reserves n concurrent invokes for a function (0
+// throttles every invoke); n < 0 removes the reservation.
+func (p *Platform) SetReservedConcurrency(name string, n int64) error {
+	f := p.function(name)
+	if f == nil {
+		return ErrFunctionNotFound
+	}
+	p.admitMu.Lock()
+	defer p.admitMu.Unlock()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	others := p.reservedSum - max(f.reserved, 0)
+	if n >= 0 && p.limit-(others+n) < p.MinUnreserved() {
+		return ErrUnreservedTooLow
+	}
+	f.reserved = max(n, -1)
+	p.reservedSum = others + max(n, 0)
+	return nil
+}
+
+// ReservedConcurrency is a function's reservation; ok is false when it has none.
+func (p *Platform) ReservedConcurrency(name string) (n int64, ok bool) {
+	f := p.function(name)
+	if f == nil {
+		return 0, false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.reserved, f.reserved >= 0
+}
+
+// DeleteFunction removes a function: it is gone for new invokes at once,
+// its idle environments are shut down, and busy ones when their invoke ends.
+func (p *Platform) DeleteFunction(name string) error {
+	p.mu.Lock()
+	f, ok := p.functions[name]
+	delete(p.functions, name)
+	p.mu.Unlock()
+	if !ok {
+		return ErrFunctionNotFound
+	}
+	p.admitMu.Lock()
+	f.mu.Lock()
+	p.reservedSum -= max(f.reserved, 0)
+	f.reserved = -1
+	f.mu.Unlock()
+	p.admitMu.Unlock()
+	closeAll(f.retire())
+	return nil
 }
 
 // release returns an environment after an invoke; finishing says the
@@ -346,7 +448,7 @@ func (p *Platform) release(e *environment, finishing bool) {
 	f.mu.Unlock()
 	// Free the concurrency slot before saying nothing is finishing, or a
 	// waiter could see neither and answer 429.
-	p.inFlight.Add(-1)
+	p.unadmit(f)
 	if finishing {
 		p.finishing.Add(-1)
 	}

@@ -50,7 +50,7 @@ const delayVar = "FIRST_INVOKE_DELAY_MS"
 // setEnv sets (or, for "", removes) one environment variable of fn. Like any
 // configuration update it retires the function's environments.
 func setEnv(p *platform.Platform, fn, key, val string) error {
-	_, err := p.UpdateFunction(fn, "", func(c *platform.FunctionConfig) {
+	_, err := p.UpdateFunction(fn, "", func(c *platform.FunctionConfig) error {
 		if c.Environment == nil {
 			c.Environment = map[string]string{}
 		}
@@ -59,6 +59,7 @@ func setEnv(p *platform.Platform, fn, key, val string) error {
 		} else {
 			c.Environment[key] = val
 		}
+		return nil
 	})
 	return err
 }
@@ -68,13 +69,14 @@ func runBurst(ctx context.Context, p *platform.Platform, fn, url string, n int, 
 	// Thousands of environments starting on a few cores delay each other far
 	// more than on Lambda, where each has its own CPU: the function's timeout
 	// is lifted so that the burst measures the platform, not that contention.
-	_, err := p.UpdateFunction(fn, "", func(c *platform.FunctionConfig) {
+	_, err := p.UpdateFunction(fn, "", func(c *platform.FunctionConfig) error {
 		c.Environment = maps.Clone(c.Environment)
 		if c.Environment == nil {
 			c.Environment = map[string]string{}
 		}
 		c.Environment[delayVar] = strconv.Itoa(int(delay / time.Millisecond))
 		c.Timeout = burstTimeout
+		return nil
 	})
 	if err != nil {
 		return nil, err

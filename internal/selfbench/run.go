@@ -101,8 +101,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	// The warm phase primed environments with a first-invoke delay; putting
 	// the configuration back retires them, so cold starts begin from nothing.
 	restore := func() error {
-		_, err := s.Platform.UpdateFunction(o.Function, "", func(c *platform.FunctionConfig) {
+		_, err := s.Platform.UpdateFunction(o.Function, "", func(c *platform.FunctionConfig) error {
 			c.Environment, c.Timeout = maps.Clone(cfg.Environment), cfg.Timeout
+			return nil
 		})
 		return err
 	}
