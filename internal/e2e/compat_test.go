@@ -501,3 +501,38 @@ func TestAWSCLISeed000Loop(t *testing.T) {
 		t.Fatalf("get-function: %+v %v", got, err)
 	}
 }
+
+// A managed runtime created through the API runs on the machine's
+// interpreter, like one from the template.
+func TestCreateManagedFunction(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/python3.11"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("python3.11 is missing: scripts/setup.sh installs it")
+		}
+		t.Skip("python3.11 is missing: run scripts/setup.sh")
+	}
+	s := startServe(t)
+	ctx := context.Background()
+	in := createInput("Py", makeZip(map[string]zipEntry{
+		"app.py": {body: []byte("import os\ndef handler(event, context):\n    return {'upper': event.upper(), 'fn': context.function_name}\n")},
+	}))
+	in.Runtime, in.Handler = types.RuntimePython311, aws.String("app.handler")
+	if _, err := s.client.CreateFunction(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	inv := s.invoke("Py", `"snake"`)
+	if string(inv.out.Payload) != `{"upper": "SNAKE", "fn": "Py"}` || !inv.report.HasInit {
+		t.Fatalf("python function: %s (init %v)\n%s", inv.out.Payload, inv.report.HasInit, inv.log)
+	}
+	// A runtime change through UpdateFunctionConfiguration re-prepares the launcher.
+	if _, err := s.client.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{
+		FunctionName: aws.String("Py"), Runtime: types.RuntimeProvidedal2023, Handler: aws.String("bootstrap")}); err != nil {
+		t.Fatal(err)
+	}
+	var body struct{ ErrorType string }
+	inv = s.invoke("Py", `"snake"`)
+	_ = json.Unmarshal(inv.out.Payload, &body)
+	if body.ErrorType != "Runtime.InvalidEntrypoint" {
+		t.Fatalf("python code on provided.al2023: %s", inv.out.Payload)
+	}
+}
