@@ -34,6 +34,9 @@ Without --template, serve uses ./template.yaml (or .yml), else
 examples/template.yaml.`,
 		Example: `  coldstart serve
   coldstart serve --template app/template.yaml --listen 127.0.0.1:3001
+  coldstart serve --http 127.0.0.1:3000     # HttpApi events and Function URLs
+  curl -H 'content-type: application/json' http://127.0.0.1:3000/orders \
+      -d '{"customerId":"c-1","items":[{"sku":"tea","quantity":2,"price":3.5}]}'
   aws lambda invoke --endpoint-url http://127.0.0.1:3001 --function-name Uppercase \
       --cli-binary-format raw-in-base64-out --payload '"hi"' out.json`,
 		Args: cobra.NoArgs,
@@ -74,6 +77,7 @@ examples/template.yaml.`,
 	f.BoolVar(&o.NoFreeze, "no-freeze", false, "let environments run between invokes instead of freezing them as Lambda does")
 	f.Float64Var(&o.CPUScale, "cpu-scale", 1, "multiply each environment's CPU share (MemorySize/1769 vCPU) to model a faster or slower host")
 	addRuntimeFlag(f, &o.Runtimes)
+	f.StringVar(&o.HTTP, "http", "", "also serve the template's HttpApi events and Function URLs (under /lambda-url/<Function>/) as API Gateway would, on this address, e.g. 127.0.0.1:3000; default: off")
 	f.StringVar(&o.StateDir, "state-dir", "", "keep functions created through the API (CreateFunction) in this directory across restarts; default: forgotten on exit")
 	f.DurationVar(&o.AsyncRetryDelay, "async-retry-delay", time.Minute, "wait before retrying a failed Event invoke (the second retry waits twice as long), as Lambda's 1 and 2 minutes")
 	f.BoolVarP(&quiet, "quiet", "q", false, "do not print function logs")
@@ -103,6 +107,12 @@ func printBanner(w io.Writer, s *local.Server, tpl string) {
 	fmt.Fprintf(w, "Lambda API listening on %s\n", s.URL)
 	if len(s.Template.Functions) > 0 {
 		fmt.Fprintf(w, "  try: coldstart invoke %s --endpoint-url %s --payload '\"hi\"'\n", s.Template.Functions[0].Name, s.URL)
+	}
+	if s.HTTPURL != "" {
+		fmt.Fprintf(w, "HTTP API on %s:\n", s.HTTPURL)
+		for _, r := range s.FrontDoorRoutes() {
+			fmt.Fprintf(w, "  %s\n", r)
+		}
 	}
 }
 

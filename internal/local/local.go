@@ -73,6 +73,7 @@ type Server struct {
 	Restored  []string                    // functions created through the API in an earlier run (StateDir)
 	front     *frontDoor
 	store     *codestore.Store
+	log       io.Writer // Options.BuildLog: where serve's own messages go; may be nil
 	http      *http.Server
 	served    chan error
 	closeOnce sync.Once
@@ -223,7 +224,7 @@ func Start(ctx context.Context, o Options) (_ *Server, err error) {
 	}
 	s := &Server{
 		URL: "http://" + ln.Addr().String(), Platform: p, API: api, Template: tpl, Packages: packages, Services: svc,
-		Restored: restored, store: store,
+		Restored: restored, store: store, log: o.BuildLog,
 		http:   &http.Server{Handler: api, ReadHeaderTimeout: 30 * time.Second},
 		served: make(chan error, 1),
 	}
@@ -248,10 +249,12 @@ func (s *Server) Close() error {
 		// environments is what lets in-flight invokes answer and finish.
 		shutdown := make(chan error, 1)
 		go func() { shutdown <- s.http.Shutdown(ctx) }()
-		s.front.close(ctx)
+		frontClosed := make(chan struct{})
+		go func() { s.front.close(ctx); close(frontClosed) }()
 		perr := s.Platform.Close()
 		s.API.Close()
 		herr := <-shutdown
+		<-frontClosed
 		if herr != nil {
 			herr = s.http.Close()
 		}

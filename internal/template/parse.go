@@ -97,6 +97,9 @@ func parse(data []byte, file, dir string) (*Template, error) {
 			continue
 		}
 		fn, err := p.function(r, globals)
+		if err == nil {
+			err = p.addFrontDoor(t, r, globals)
+		}
 		if err != nil {
 			errs = append(errs, p.fail(err, r.key.Line, "function "+r.id))
 			continue
@@ -105,6 +108,9 @@ func parse(data []byte, file, dir string) (*Template, error) {
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+	if err := p.checkRoutes(t.Routes); err != nil {
+		return nil, err
 	}
 	if len(t.Functions) == 0 {
 		line := 1

@@ -33,6 +33,11 @@ type Template struct {
 	Functions []Function // sorted by Name
 	Tables    []Table    // DynamoDB tables, sorted by LogicalID
 	Queues    []Queue    // SQS queues, sorted by LogicalID
+	// Routes are the functions' HttpApi events, in template order: the one
+	// HTTP API of `serve --http`. URLs are their FunctionUrlConfigs, sorted
+	// by Function. See events.go.
+	Routes []HTTPRoute
+	URLs   []FunctionURL
 }
 
 // Region is what !Ref AWS::Region and ${AWS::Region} resolve to. Set it before
