@@ -29,13 +29,18 @@ func soakSize() (invokes, concurrency int) {
 
 // soakFault is one kind of invoke in the mix and the answer it must get.
 type soakFault struct {
+	fn        string // "" for Medium (Timeout: 30)
 	payload   string
 	errorType string // "" for success
 	body      string // the exact success payload
 }
 
-// 95% plain echoes, 5% faults: handler errors, panics and exits mid-invoke.
+// 95% plain echoes, 5% faults: handler errors, panics and exits mid-invoke;
+// and one invoke in 500 sleeps past Faulty's 1 s timeout.
 func soakMix(i int) soakFault {
+	if i%500 == 499 {
+		return soakFault{fn: "Faulty", payload: `{"sleep_ms":2000}`, errorType: "Sandbox.Timedout"}
+	}
 	switch i % 100 {
 	case 17, 58:
 		return soakFault{payload: `{"error":"boom"}`, errorType: "errorString"}
@@ -48,14 +53,14 @@ func soakMix(i int) soakFault {
 	return soakFault{payload: `{"echo":` + v + `}`, body: v}
 }
 
-// The soak: thousands of invokes from concurrent clients with 5% faults. Every
-// invoke gets exactly one answer, the one its fault deserves; environments
-// never exceed the concurrency; serve's memory stays flat after warm-up; and
-// nothing is left behind.
+// The soak: thousands of invokes from concurrent clients with 5% faults and
+// some timeouts. Every invoke gets exactly one answer, the one its fault
+// deserves; environments never exceed the concurrency; serve's memory stays
+// flat after warm-up; and nothing is left behind.
 func TestSoak(t *testing.T) {
 	n, concurrency := soakSize()
 	s := startServe(t, "--quiet")
-	url := s.url + "/2015-03-31/functions/Medium/invocations"
+	url := func(fn string) string { return s.url + "/2015-03-31/functions/" + fn + "/invocations" }
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency}}
 
 	run := func(from, to int) []error {
@@ -111,8 +116,8 @@ func TestSoak(t *testing.T) {
 	if grew := rssEnd - rssWarm; grew > 64<<10 {
 		t.Errorf("serve's RSS grew %d KB over %d invokes after warm-up (%d → %d KB)", grew, n-warm, rssWarm, rssEnd)
 	}
-	t.Logf("%d invokes, %d faults, %v environments; serve RSS %d KB after warm-up, %d KB at the end",
-		n, n*5/100, h["environments"], rssWarm, rssEnd)
+	t.Logf("%d invokes, %d faults (%d of them timeouts), %v environments; serve RSS %d KB after warm-up, %d KB at the end",
+		n, n*5/100+n/500, n/500, h["environments"], rssWarm, rssEnd)
 	s.stop()
 	for _, pid := range pids {
 		if alive(pid) {
@@ -121,10 +126,14 @@ func TestSoak(t *testing.T) {
 	}
 }
 
-// soakOne invokes once and checks the answer.
-func soakOne(client *http.Client, url string, i int) error {
+// soakOne invokes once and checks the answer; url gives a function's invoke URL.
+func soakOne(client *http.Client, url func(fn string) string, i int) error {
 	f := soakMix(i)
-	resp, err := client.Post(url, "application/json", bytes.NewReader([]byte(f.payload)))
+	fn := f.fn
+	if fn == "" {
+		fn = "Medium"
+	}
+	resp, err := client.Post(url(fn), "application/json", bytes.NewReader([]byte(f.payload)))
 	if err != nil {
 		return fmt.Errorf("invoke %d: %w", i, err)
 	}

@@ -11,5 +11,8 @@
 //   - An invoke is not complete until the runtime calls /next again after
 //     posting its response or error (EventDone).
 //   - /next while an invoke is running returns the same event again (RIE).
-//   - A request id is checked against the current invoke before any state changes.
+//   - A request id is checked against the current invoke before any state changes,
+//     so a /response before the first /next is 400 InvalidRequestID, not 403.
+//   - An /error body of type application/vnd.aws.lambda.error.cause+json reaches
+//     the caller without its errorCause, or as "Invalid error body" (RIE).
 package runtimeapi

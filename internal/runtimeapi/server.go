@@ -68,6 +68,11 @@ func (s *Server) Invoke(inv *Invocation) {
 	s.mu.Lock()
 	s.current = inv
 	s.mu.Unlock()
+	s.signal()
+}
+
+// signal leaves a wake-up token for a waiting /next, unless one is there.
+func (s *Server) signal() {
 	select {
 	case s.wake <- struct{}{}:
 	default:
@@ -143,6 +148,9 @@ func (s *Server) next(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		if s.gen != gen {
 			s.mu.Unlock()
+			// The wake-up this /next of a reset runtime took may be meant
+			// for the new runtime's: pass it on (found by TestStaleNextPassesWakeUpOn).
+			s.signal()
 			writeError(w, http.StatusInternalServerError, "InternalServerError", "Internal Server Error")
 			return
 		}
@@ -255,7 +263,9 @@ func takeResponse(r *http.Request, id string, isError bool) (ev Event, status in
 			errorJSON("RequestEntityTooLarge", fmt.Sprintf("Exceeded maximum allowed payload size (%d bytes).", MaxPayload))
 	case isError:
 		ev.Kind, ev.ErrorType, ev.Body = EventError, NormalizeErrorType(r.Header.Get(HeaderErrorType)), payload
-		if len(payload) == 0 {
+		if ev.ContentType == contentTypeErrorCause {
+			ev.Body, ev.ContentType = stripErrorCause(payload)
+		} else if len(payload) == 0 {
 			ev.Body = errorJSON(ev.ErrorType, "")
 		}
 		return ev, http.StatusAccepted, statusOK

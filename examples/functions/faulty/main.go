@@ -20,6 +20,10 @@
 // Init faults come from the environment, since init runs before any payload:
 // FAULTY_INIT=panic|exit|hang with FAULTY_INIT_TIMES=N fails only the first N
 // inits, counted in the file FAULTY_STATE_FILE (so a later init succeeds).
+//
+// FAULTY_RAW=1 replaces aws-lambda-go's loop with the binary's own Runtime API
+// client, which adds the faults that library cannot commit (post twice, post
+// garbage, never call /next again …): {"raw": "<fault>"}, listed in raw.go.
 package main
 
 import (
@@ -169,6 +173,9 @@ func main() {
 				ticks.Add(1)
 			}
 		}()
+	}
+	if os.Getenv("FAULTY_RAW") == "1" {
+		runRaw()
 	}
 	lambda.Start(handle)
 }
