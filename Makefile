@@ -33,6 +33,7 @@ FUZZERS := \
 	./internal/runtimeapi:FuzzServer \
 	./internal/lambdaapi:FuzzHandler \
 	./internal/codezip:FuzzExtract \
+	./internal/apigw:FuzzFrontDoor \
 	./internal/compare:FuzzParseCondition \
 	./internal/stats:FuzzSummarize \
 	./internal/stats:FuzzMannWhitney

@@ -121,7 +121,7 @@ type eventConfigInput struct {
 	DestinationConfig        json.RawMessage `json:"DestinationConfig"`
 }
 
-func (in *eventConfigInput) validate() *apiError {
+func (in *eventConfigInput) validate(*Server) *apiError {
 	if n := in.MaximumRetryAttempts; n != nil && (*n < 0 || *n > 2) {
 		if *n < 0 {
 			return validationError("maximumRetryAttempts", *n, "greater than or equal to 0")
@@ -150,18 +150,12 @@ func (s *Server) updateEventInvokeConfig(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) writeEventInvokeConfig(w http.ResponseWriter, r *http.Request, merge bool) {
-	ref, aerr := resolve(s.p, r.PathValue("name"), r.URL.Query().Get("Qualifier"))
-	if aerr != nil {
-		writeError(w, aerr)
+	ref, ok := s.target(w, r)
+	if !ok {
 		return
 	}
 	var in eventConfigInput
-	if aerr := readJSON(r, 1<<20, "PutFunctionEventInvokeConfig", &in); aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	if aerr := in.validate(); aerr != nil {
-		writeError(w, aerr)
+	if !s.readValid(w, r, 1<<20, "PutFunctionEventInvokeConfig", &in) {
 		return
 	}
 	s.controlMu.Lock()
@@ -178,47 +172,47 @@ func (s *Server) writeEventInvokeConfig(w http.ResponseWriter, r *http.Request, 
 	}
 	cfg.LastModified = float64(time.Now().UnixMilli()) / 1000
 	s.eventCfg[ref.name] = cfg
-	if err := s.save(ref.name); err != nil {
-		writeError(w, &apiError{http.StatusInternalServerError, codeService, err.Error(), ""})
+	if !s.saved(w, ref.name) {
 		return
 	}
 	s.writeEventConfig(w, ref, cfg)
 }
 
 func (s *Server) getEventInvokeConfig(w http.ResponseWriter, r *http.Request) {
-	ref, aerr := resolve(s.p, r.PathValue("name"), r.URL.Query().Get("Qualifier"))
-	if aerr != nil {
-		writeError(w, aerr)
+	ref, ok := s.target(w, r)
+	if !ok {
 		return
 	}
 	s.controlMu.Lock()
 	cfg, ok := s.eventCfg[ref.name]
 	s.controlMu.Unlock()
 	if !ok {
-		writeError(w, &apiError{http.StatusNotFound, codeResourceNotFound, "The function " + ref.arn + " doesn't have an EventInvokeConfig", ""})
+		writeError(w, noEventConfig(ref.arn))
 		return
 	}
 	s.writeEventConfig(w, ref, cfg)
 }
 
 func (s *Server) deleteEventInvokeConfig(w http.ResponseWriter, r *http.Request) {
-	ref, aerr := resolve(s.p, r.PathValue("name"), r.URL.Query().Get("Qualifier"))
-	if aerr != nil {
-		writeError(w, aerr)
+	ref, ok := s.target(w, r)
+	if !ok {
 		return
 	}
 	s.controlMu.Lock()
 	defer s.controlMu.Unlock()
 	if _, ok := s.eventCfg[ref.name]; !ok {
-		writeError(w, &apiError{http.StatusNotFound, codeResourceNotFound, "The function " + ref.arn + " doesn't have an EventInvokeConfig", ""})
+		writeError(w, noEventConfig(ref.arn))
 		return
 	}
 	delete(s.eventCfg, ref.name)
-	if err := s.save(ref.name); err != nil {
-		writeError(w, &apiError{http.StatusInternalServerError, codeService, err.Error(), ""})
+	if !s.saved(w, ref.name) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+func noEventConfig(arn string) *apiError {
+	return &apiError{http.StatusNotFound, codeResourceNotFound, "The function " + arn + " doesn't have an EventInvokeConfig", ""}
 }
 
 func (s *Server) writeEventConfig(w http.ResponseWriter, ref functionRef, cfg eventConfig) {

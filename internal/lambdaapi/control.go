@@ -17,9 +17,8 @@ import (
 // qualifier other than it is not found; deleting removes the function,
 // its reservation, its Event invoke configuration and its stored code.
 func (s *Server) deleteFunction(w http.ResponseWriter, r *http.Request) {
-	ref, aerr := resolve(s.p, r.PathValue("name"), r.URL.Query().Get("Qualifier"))
-	if aerr != nil {
-		writeError(w, aerr)
+	ref, ok := s.target(w, r)
+	if !ok {
 		return
 	}
 	if ref.qualifier == platform.VersionLatest {
@@ -75,6 +74,15 @@ func (s *Server) save(name string) error {
 		rec.Async, _ = json.Marshal(ec)
 	}
 	return s.store.Save(rec)
+}
+
+// saved saves name's record, or answers the request with a ServiceException.
+func (s *Server) saved(w http.ResponseWriter, name string) bool {
+	if err := s.save(name); err != nil {
+		writeError(w, &apiError{http.StatusInternalServerError, codeService, err.Error(), ""})
+		return false
+	}
+	return true
 }
 
 // Restore puts the functions of the store (serve --state-dir) back on the
@@ -134,9 +142,8 @@ type reservedInput struct {
 }
 
 func (s *Server) putConcurrency(w http.ResponseWriter, r *http.Request) {
-	ref, aerr := resolve(s.p, r.PathValue("name"), "")
-	if aerr != nil {
-		writeError(w, aerr)
+	ref, ok := s.target(w, r)
+	if !ok {
 		return
 	}
 	var in reservedInput
@@ -164,8 +171,7 @@ func (s *Server) putConcurrency(w http.ResponseWriter, r *http.Request) {
 			"Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [%d].", s.p.MinUnreserved()), ""})
 		return
 	}
-	if err := s.save(ref.name); err != nil {
-		writeError(w, &apiError{http.StatusInternalServerError, codeService, err.Error(), ""})
+	if !s.saved(w, ref.name) {
 		return
 	}
 	b, _ := json.Marshal(map[string]int64{"ReservedConcurrentExecutions": n})
@@ -173,9 +179,8 @@ func (s *Server) putConcurrency(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getConcurrency(w http.ResponseWriter, r *http.Request) {
-	ref, aerr := resolve(s.p, r.PathValue("name"), "")
-	if aerr != nil {
-		writeError(w, aerr)
+	ref, ok := s.target(w, r)
+	if !ok {
 		return
 	}
 	out := map[string]int64{}
@@ -187,9 +192,8 @@ func (s *Server) getConcurrency(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deleteConcurrency(w http.ResponseWriter, r *http.Request) {
-	ref, aerr := resolve(s.p, r.PathValue("name"), "")
-	if aerr != nil {
-		writeError(w, aerr)
+	ref, ok := s.target(w, r)
+	if !ok {
 		return
 	}
 	s.controlMu.Lock()
@@ -198,8 +202,7 @@ func (s *Server) deleteConcurrency(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound(ref.arn))
 		return
 	}
-	if err := s.save(ref.name); err != nil {
-		writeError(w, &apiError{http.StatusInternalServerError, codeService, err.Error(), ""})
+	if !s.saved(w, ref.name) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -92,18 +92,29 @@ func readJSON(r *http.Request, limit int64, op string, v any) *apiError {
 	return nil
 }
 
+// validator is a request body that checks itself against the API model.
+type validator interface{ validate(*Server) *apiError }
+
+// readValid reads and validates a request body, or answers with the error.
+func (s *Server) readValid(w http.ResponseWriter, r *http.Request, limit int64, op string, in validator) bool {
+	aerr := readJSON(r, limit, op, in)
+	if aerr == nil {
+		aerr = in.validate(s)
+	}
+	if aerr != nil {
+		writeError(w, aerr)
+		return false
+	}
+	return true
+}
+
 // createFunction serves CreateFunction. The function is ready when the call
 // returns; the response still says State Pending, as Lambda's does, and
 // every later read says Active, so FunctionActiveV2 and `aws lambda wait
 // function-active-v2` work unchanged.
 func (s *Server) createFunction(w http.ResponseWriter, r *http.Request) {
 	var in createFunctionInput
-	if aerr := readJSON(r, codeRequestLimit, "CreateFunction", &in); aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	if aerr := in.validate(s); aerr != nil {
-		writeError(w, aerr)
+	if !s.readValid(w, r, codeRequestLimit, "CreateFunction", &in) {
 		return
 	}
 	s.controlMu.Lock()

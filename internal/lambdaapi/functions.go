@@ -67,9 +67,8 @@ func (s *Server) configuration(cfg platform.FunctionConfig) functionConfiguratio
 }
 
 func (s *Server) lookup(w http.ResponseWriter, r *http.Request) (platform.FunctionConfig, bool) {
-	ref, aerr := resolve(s.p, r.PathValue("name"), r.URL.Query().Get("Qualifier"))
-	if aerr != nil {
-		writeError(w, aerr)
+	ref, ok := s.target(w, r)
+	if !ok {
 		return platform.FunctionConfig{}, false
 	}
 	cfg, ok := s.p.Function(ref.name)

@@ -44,9 +44,8 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request) {
 		writeError(w, aerr)
 		return
 	}
-	ref, aerr := resolve(s.p, r.PathValue("name"), r.URL.Query().Get("Qualifier"))
-	if aerr != nil {
-		writeError(w, aerr)
+	ref, ok := s.target(w, r)
+	if !ok {
 		return
 	}
 	clientContext, aerr := decodeClientContext(r.Header.Get(headerClientContext))

@@ -60,3 +60,14 @@ func resolve(p *platform.Platform, raw, qualifierParam string) (functionRef, *ap
 	}
 	return ref, nil
 }
+
+// target resolves the function a control-plane request names in its path
+// (and ?Qualifier=), or answers with the error.
+func (s *Server) target(w http.ResponseWriter, r *http.Request) (functionRef, bool) {
+	ref, aerr := resolve(s.p, r.PathValue("name"), r.URL.Query().Get("Qualifier"))
+	if aerr != nil {
+		writeError(w, aerr)
+		return functionRef{}, false
+	}
+	return ref, true
+}

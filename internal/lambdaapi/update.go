@@ -21,18 +21,12 @@ type updateConfigurationInput struct {
 // Lambda's does, and every later read says Successful, so the SDK waiters
 // (FunctionUpdatedV2) and `aws lambda wait function-updated` work.
 func (s *Server) updateFunctionConfiguration(w http.ResponseWriter, r *http.Request) {
-	ref, aerr := resolve(s.p, r.PathValue("name"), r.URL.Query().Get("Qualifier"))
-	if aerr != nil {
-		writeError(w, aerr)
+	ref, ok := s.target(w, r)
+	if !ok {
 		return
 	}
 	var in updateConfigurationInput
-	if aerr := readJSON(r, 1<<20, "UpdateFunctionConfiguration", &in); aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	if aerr := in.validate(s); aerr != nil {
-		writeError(w, aerr)
+	if !s.readValid(w, r, 1<<20, "UpdateFunctionConfiguration", &in) {
 		return
 	}
 	s.controlMu.Lock()
@@ -53,8 +47,7 @@ func (s *Server) updateFunctionConfiguration(w http.ResponseWriter, r *http.Requ
 		writeError(w, aerr)
 		return
 	}
-	if err := s.save(ref.name); err != nil {
-		writeError(w, &apiError{http.StatusInternalServerError, codeService, err.Error(), ""})
+	if !s.saved(w, ref.name) {
 		return
 	}
 	writeUpdated(w, s.configuration(cfg))
@@ -63,9 +56,8 @@ func (s *Server) updateFunctionConfiguration(w http.ResponseWriter, r *http.Requ
 // updateFunctionCode serves PUT /2015-03-31/functions/{name}/code: new code
 // retires every environment, so the next invoke is cold.
 func (s *Server) updateFunctionCode(w http.ResponseWriter, r *http.Request) {
-	ref, aerr := resolve(s.p, r.PathValue("name"), r.URL.Query().Get("Qualifier"))
-	if aerr != nil {
-		writeError(w, aerr)
+	ref, ok := s.target(w, r)
+	if !ok {
 		return
 	}
 	var in updateCodeInput
@@ -112,8 +104,7 @@ func (s *Server) updateFunctionCode(w http.ResponseWriter, r *http.Request) {
 		writeError(w, aerr)
 		return
 	}
-	if err := s.save(ref.name); err != nil {
-		writeError(w, &apiError{http.StatusInternalServerError, codeService, err.Error(), ""})
+	if !s.saved(w, ref.name) {
 		return
 	}
 	writeUpdated(w, s.configuration(cfg))
