@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"runtime/pprof"
 	"time"
 
 	"github.com/coldstartlab/coldstart/internal/local"
@@ -13,9 +12,9 @@ import (
 
 func newSelfbenchCmd() *cobra.Command {
 	var (
-		o       selfbench.Options
-		asJSON  bool
-		profile string
+		o        selfbench.Options
+		asJSON   bool
+		profiles selfbench.Profiles
 	)
 	cmd := &cobra.Command{
 		Use:   "selfbench",
@@ -42,18 +41,14 @@ exit status does not depend on them.`,
 			}
 			o.Template, o.Version, o.Progress = tpl, version.String(), cmd.ErrOrStderr()
 			o.EchoCmd = []string{self, "selfbench-echo"}
-			if profile != "" {
-				f, err := os.Create(profile)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				if err := pprof.StartCPUProfile(f); err != nil {
-					return err
-				}
-				defer pprof.StopCPUProfile()
+			stop, err := profiles.Start()
+			if err != nil {
+				return err
 			}
 			res, err := selfbench.Run(cmd.Context(), o)
+			if perr := stop(); err == nil {
+				err = perr
+			}
 			if err != nil {
 				return err
 			}
@@ -75,7 +70,10 @@ exit status does not depend on them.`,
 	f.Float64Var(&o.Rate, "rate", 1000, "open-loop requests per second (0 skips the open-loop run)")
 	f.DurationVar(&o.RateFor, "rate-duration", 10*time.Second, "how long the open-loop run lasts")
 	f.BoolVar(&asJSON, "json", false, "print JSON instead of a table")
-	f.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the platform's process (pprof) to this file")
+	f.StringVar(&profiles.CPU, "cpuprofile", "", "write a CPU profile of the platform's process (pprof) to this file")
+	f.StringVar(&profiles.Allocs, "memprofile", "", "write an allocation profile of the platform's process to this file")
+	f.StringVar(&profiles.Block, "blockprofile", "", "write a blocking profile (channels, selects, locks) of the platform's process to this file")
+	f.StringVar(&profiles.Mutex, "mutexprofile", "", "write a mutex contention profile of the platform's process to this file")
 	f.StringVar(&o.Sandbox, "sandbox", "auto", "environment sandbox: auto, cgroup1, cgroup2 or plain")
 	f.BoolVar(&o.NoFreeze, "no-freeze", false, "do not freeze environments between invokes")
 	return cmd
