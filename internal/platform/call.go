@@ -201,7 +201,7 @@ func (c *call) initEvent(ev runtimeapi.Event) (initOutcome, bool) {
 // await waits for the invoke to complete, the runtime to die, or the deadline.
 func (c *call) await(deadline time.Time) {
 	e := c.e
-	timer := time.NewTimer(time.Until(deadline))
+	timer := e.deadlineTimer(deadline)
 	defer timer.Stop()
 	for {
 		select {
@@ -360,10 +360,7 @@ func (c *call) finish() {
 	if c.initDuration > 0 {
 		rep.HasInit, rep.InitDurationMS = true, reportlog.Millis(c.initDuration)
 	}
-	if c.p.backend.Capabilities().CPULimit {
-		// Not a Lambda field: it says what CPU this local run really had.
-		rep.Extra = []reportlog.Field{{Key: reportlog.FieldCPUShare, Value: fmt.Sprintf("%.3g vCPU", c.p.CPUShare(e.cfg.MemoryMB))}}
-	}
+	rep.Extra = e.reportExtra
 	e.platformLine(rep.String())
 	e.attach(nil)
 

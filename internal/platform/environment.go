@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coldstartlab/coldstart/internal/reportlog"
 	"github.com/coldstartlab/coldstart/internal/runtimeapi"
 	"github.com/coldstartlab/coldstart/internal/sandbox"
 )
@@ -49,6 +50,11 @@ type environment struct {
 	logMu   sync.Mutex
 	current *call // the call that owns log lines; nil between invokes
 
+	// reportExtra is REPORT's fields beyond Lambda's, the same on every
+	// invoke of the environment.
+	reportExtra []reportlog.Field
+	timer       *time.Timer // the invoke deadline; reused by each call
+
 	closeOnce sync.Once
 }
 
@@ -82,12 +88,29 @@ func (p *Platform) newEnvironment(fn *function, cfg FunctionConfig, epoch int) (
 		return nil, fmt.Errorf("log pipe: %w", err)
 	}
 	e.env = e.environ()
+	if p.backend.Capabilities().CPULimit {
+		// Not a Lambda field: it says what CPU this local run really had.
+		e.reportExtra = []reportlog.Field{{Key: reportlog.FieldCPUShare, Value: fmt.Sprintf("%.3g vCPU", p.CPUShare(cfg.MemoryMB))}}
+	}
 	return e, nil
+}
+
+// deadlineTimer returns the environment's timer set to fire at deadline;
+// the caller stops it. Calls hold the environment one at a time, so one
+// timer serves them all.
+func (e *environment) deadlineTimer(deadline time.Time) *time.Timer {
+	if e.timer == nil {
+		e.timer = time.NewTimer(time.Until(deadline))
+	} else {
+		e.timer.Reset(time.Until(deadline))
+	}
+	return e.timer
 }
 
 // startRuntime execs the bootstrap in the sandbox, for a first init or a
 // re-init after a reset. It returns when the process was started, the
-// moment Init Duration counts from.
+// moment Init Duration counts from, moved later by any time the sandbox held
+// the new process at exec.
 func (e *environment) startRuntime() (time.Time, error) {
 	e.gen = e.api.Reset()
 	e.ready = false
@@ -102,9 +125,19 @@ func (e *environment) startRuntime() (time.Time, error) {
 	if err != nil {
 		return started, err
 	}
+	if s, ok := e.box.(startSetup); ok {
+		// The runtime's clock starts after the sandbox's own work: Init
+		// Duration is the runtime's, the set-up is platform overhead.
+		started = started.Add(s.StartSetup())
+	}
 	e.exit = exit
 	return started, nil
 }
+
+// startSetup is a sandbox whose Start holds the runtime at exec to set the
+// sandbox up (cgroup v1 moves it into its cgroups there); StartSetup is how
+// long the last Start held it.
+type startSetup interface{ StartSetup() time.Duration }
 
 // killRuntime kills the runtime (and anything it started) and waits until it
 // is gone, so the next runtime starts in an empty sandbox.
@@ -134,7 +167,9 @@ func (e *environment) output(text string, platform bool) {
 	defer e.logMu.Unlock()
 	requestID := ""
 	if c := e.current; c != nil {
-		c.log.add(text)
+		if c.req.Tail { // only LogType Tail returns the lines
+			c.log.add(text)
+		}
 		if c.started {
 			requestID = c.id
 		}

@@ -51,7 +51,9 @@ type Result struct {
 	InitDuration time.Duration
 	Duration     time.Duration
 	// PlatformOverhead is the time from receiving a cold invoke to the
-	// runtime's exec: sandbox and listener set-up, not part of Init Duration.
+	// runtime's exec, plus the sandbox's own set-up after it (the cgroup v1
+	// attach while the runtime is held at exec): sandbox and listener
+	// set-up, never part of Init Duration.
 	PlatformOverhead time.Duration
 
 	Report reportlog.Report // only with Request.Tail

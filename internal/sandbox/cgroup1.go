@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/containerd/cgroups/v3"
 	"github.com/containerd/cgroups/v3/cgroup1"
@@ -29,6 +30,11 @@ type cgroup1Backend struct {
 	memsw    bool           // memory+swap can be limited too
 	stale    int            // trees of dead predecessors removed at start
 	hostCPUs float64
+	keeper   string // an empty freezer cgroup kept frozen; "" if it could not be made
+	// rel is coldstart/<pid>-<n>'s path in each hierarchy, relative to its
+	// mount, worked out once: cgroup1.NestedPath parses /proc/self/cgroup
+	// and mountinfo on every call, several times per sandbox.
+	rel map[cgroup1.Name]string
 }
 
 var _ Backend = (*cgroup1Backend)(nil)
@@ -81,7 +87,54 @@ func newCgroup1() (Backend, error) {
 		_, statErr := os.Stat(filepath.Join(dir, "memory.memsw.limit_in_bytes"))
 		b.memsw = statErr == nil
 	}
+	b.rel = map[cgroup1.Name]string{}
+	for _, sub := range subs {
+		if rel, err := cgroup1.NestedPath(b.suffix)(sub.Name()); err == nil {
+			b.rel[sub.Name()] = rel
+		}
+	}
+	if dir, err := b.dir(cgroup1.NestedPath(b.suffix), cgroup1.Freezer); err == nil {
+		b.keeper = keepFreezerActive(dir)
+	}
 	return b, nil
+}
+
+// sandboxPath is the cgroup1.Path of sandbox name: coldstart/<pid>-<n>/name
+// in every hierarchy.
+func (b *cgroup1Backend) sandboxPath(name string) cgroup1.Path {
+	return func(sub cgroup1.Name) (string, error) {
+		rel, ok := b.rel[sub]
+		if !ok {
+			return "", fmt.Errorf("no %s hierarchy", sub)
+		}
+		return filepath.Join(rel, name), nil
+	}
+}
+
+// keeperName is the frozen empty cgroup beside the sandboxes; sandbox names
+// never start with a dot.
+const keeperName = ".keep-frozen"
+
+// keepFreezerActive creates an empty freezer cgroup under dir and freezes
+// it, and returns its path ("" on failure: freezing then only costs more).
+//
+// Since Linux 6.1 the v1 freezer switches a static key on while any cgroup
+// is frozen and off when the last one thaws; switching it rewrites kernel
+// text on every CPU, 150–300 µs on a VM. An environment frozen and thawed
+// between invokes while no other is frozen (one sequential client, the
+// common benchmark) paid that twice per invoke. With this cgroup frozen for
+// the backend's life the key stays on, and freezer.state writes cost
+// microseconds. It holds no task, so it freezes nothing.
+func keepFreezerActive(dir string) string {
+	keeper := filepath.Join(dir, keeperName)
+	if err := os.Mkdir(keeper, 0o755); err != nil && !os.IsExist(err) {
+		return ""
+	}
+	if err := os.WriteFile(filepath.Join(keeper, "freezer.state"), []byte("FROZEN"), 0); err != nil {
+		_ = os.Remove(keeper)
+		return ""
+	}
+	return keeper
 }
 
 func (b *cgroup1Backend) Name() string { return "cgroup1" }
@@ -148,7 +201,7 @@ func (b *cgroup1Backend) New(spec Spec) (Sandbox, error) {
 		q, p := cpuQuota(spec.CPU, b.hostCPUs)
 		res.CPU = &specs.LinuxCPU{Quota: &q, Period: &p}
 	}
-	path := cgroup1.NestedPath(filepath.Join(b.suffix, spec.Name))
+	path := b.sandboxPath(spec.Name)
 	cg, err := cgroup1.New(path, res, cgroup1.WithHierarchy(b.hier))
 	if err != nil {
 		return nil, fmt.Errorf("create cgroup %s/%s: %w", b.suffix, spec.Name, err)
@@ -162,7 +215,9 @@ func (b *cgroup1Backend) New(spec Spec) (Sandbox, error) {
 		cg.Delete()
 		return nil, err
 	}
-	box.freezerState = filepath.Join(freezerDir, "freezer.state")
+	box.freezer = newCtlFile(filepath.Join(freezerDir, "freezer.state"), syscall.O_WRONLY)
+	box.maxUsage = newCtlFile(filepath.Join(box.memDir, "memory.max_usage_in_bytes"), syscall.O_RDONLY)
+	box.hwm = newHWMReader(box.memDir)
 	// What exec itself allocates is charged before the move: let it follow.
 	_ = os.WriteFile(filepath.Join(box.memDir, "memory.move_charge_at_immigrate"), []byte("3"), 0)
 	return box, nil
@@ -171,6 +226,9 @@ func (b *cgroup1Backend) New(spec Spec) (Sandbox, error) {
 // Close removes coldstart/<pid>-<n>, and coldstart/ itself if no other
 // instance uses it; every sandbox must be closed already.
 func (b *cgroup1Backend) Close() error {
+	if b.keeper != "" {
+		_ = os.Remove(b.keeper) // an empty cgroup goes even while frozen
+	}
 	err := b.parent.Delete()
 	for _, n := range append(append([]cgroup1.Name{}, cgroup1Required...), cgroup1Optional...) {
 		if dir, derr := b.dir(cgroup1.NestedPath(cgroupBase), n); derr == nil {
@@ -186,14 +244,17 @@ func (b *cgroup1Backend) Close() error {
 // forking from there would be simpler, but the Go runtime may clone new
 // threads from that thread meanwhile, and a runtime thread left in an
 // environment's freezer cgroup freezes the whole process with it.
-func startInside(cmd *exec.Cmd, cg cgroup1.Cgroup) error {
+//
+// It returns how long the child was held at exec (moved and released): set-up
+// of the sandbox, not of the runtime.
+func startInside(cmd *exec.Cmd, cg cgroup1.Cgroup) (time.Duration, error) {
 	// The tracer is the forking thread: keep this goroutine on it until the
 	// child is released.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Ptrace: true}
 	if err := cmd.Start(); err != nil {
-		return err
+		return 0, err
 	}
 	pid := cmd.Process.Pid
 	fail := func(err error) error {
@@ -209,35 +270,43 @@ func startInside(cmd *exec.Cmd, cg cgroup1.Cgroup) error {
 			continue
 		}
 		if err != nil {
-			return fail(fmt.Errorf("wait for the runtime's exec: %w", err))
+			return 0, fail(fmt.Errorf("wait for the runtime's exec: %w", err))
 		}
 		break
 	}
+	stopped := time.Now()
 	if !ws.Stopped() {
-		return fail(fmt.Errorf("runtime did not stop at exec (status %v)", ws))
+		return 0, fail(fmt.Errorf("runtime did not stop at exec (status %v)", ws))
 	}
 	if err := cg.Add(cgroup1.Process{Pid: pid}); err != nil {
-		return fail(fmt.Errorf("move runtime into its cgroups: %w", err))
+		return 0, fail(fmt.Errorf("move runtime into its cgroups: %w", err))
 	}
+	// Measured before the release: once released, the runtime may run (and
+	// reach /next) before this thread is scheduled again.
+	held := time.Since(stopped)
 	if err := syscall.PtraceDetach(pid); err != nil { // resumes it; the SIGTRAP is dropped
-		return fail(fmt.Errorf("release runtime: %w", err))
+		return 0, fail(fmt.Errorf("release runtime: %w", err))
 	}
-	return nil
+	return held, nil
 }
 
 type cgroup1Box struct {
-	be           *cgroup1Backend
-	name         string
-	cg           cgroup1.Cgroup
-	memDir       string
-	freezerState string // the freezer.state file
+	be     *cgroup1Backend
+	name   string
+	cg     cgroup1.Cgroup
+	memDir string
 
-	mu     sync.Mutex
-	pid    int
-	reaped chan struct{}
-	frozen bool
-	closed bool
-	peak   uint64 // survives the cgroup's deletion
+	mu       sync.Mutex
+	pid      int
+	reaped   chan struct{}
+	frozen   bool
+	closed   bool
+	gone     bool   // the control files are closed and the cgroup deleted
+	peak     uint64 // survives the cgroup's deletion
+	freezer  ctlFile
+	maxUsage ctlFile
+	hwm      hwmReader
+	setup    time.Duration // the last Start's hold at exec
 }
 
 var _ Sandbox = (*cgroup1Box)(nil)
@@ -253,10 +322,12 @@ func (s *cgroup1Box) Start(cmd *exec.Cmd) (<-chan Exit, error) {
 		return nil, fmt.Errorf("sandbox %s: a process is still running", s.name)
 	}
 	s.mu.Unlock()
-	if err := startInside(cmd, s.cg); err != nil {
+	setup, err := startInside(cmd, s.cg)
+	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
+	s.setup = setup
 	s.pid = cmd.Process.Pid
 	s.reaped = make(chan struct{})
 	done := make(chan Exit, 1)
@@ -295,43 +366,64 @@ func (s *cgroup1Box) oomKills() int {
 	return 0
 }
 
+var (
+	frozenState = []byte("FROZEN")
+	thawedState = []byte("THAWED")
+)
+
 // Freeze and Thaw write freezer.state themselves instead of calling the
 // library, whose Freeze polls with 1 ms sleeps until the state reads FROZEN.
 // Both sit between one invoke and the next: the kernel finishes freezing on
 // its own once FROZEN is written, and THAWED cancels or undoes it at once.
+// The file stays open (ctlFile). A closed sandbox is not frozen again: its
+// processes must be able to die.
 func (s *cgroup1Box) Freeze() error {
-	if err := os.WriteFile(s.freezerState, []byte("FROZEN"), 0); err != nil {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errors.New("sandbox closed")
+	}
+	if err := s.freezer.write(frozenState); err != nil {
 		return err
 	}
-	s.mu.Lock()
 	s.frozen = true
-	s.mu.Unlock()
 	return nil
 }
 
 func (s *cgroup1Box) Thaw() error {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.frozen = false
-	s.mu.Unlock()
-	return os.WriteFile(s.freezerState, []byte("THAWED"), 0)
+	if s.gone {
+		return nil
+	}
+	return s.freezer.write(thawedState)
 }
 
 // PeakMemory is the larger of the cgroup's peak (memory.max_usage_in_bytes)
 // and the processes' own peak resident sets. The cgroup is charged only for
 // pages it faulted in first: the bootstrap binary's page cache, shared by
 // every local environment, is charged to one of them, whereas on AWS each
-// environment reads its own. The files are read directly: this sits on every
-// invoke's path, where a full Stat would read a dozen files.
+// environment reads its own; so neither number alone is the environment's
+// peak. This sits on every invoke's path: the files are read directly (a
+// full Stat would read a dozen) and stay open (ctlFile, hwmReader), which
+// makes a reading a few preads.
 func (s *cgroup1Box) PeakMemory() uint64 {
-	var v uint64
-	if b, err := os.ReadFile(filepath.Join(s.memDir, "memory.max_usage_in_bytes")); err == nil {
-		v, _ = strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
-	}
-	v = max(v, procsHWM(s.memDir))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.peak = max(s.peak, v)
+	if !s.gone {
+		v, _ := s.maxUsage.readUint()
+		s.peak = max(s.peak, v, s.hwm.sum())
+	}
 	return s.peak
+}
+
+// StartSetup is how long the last Start held the runtime at exec to move it
+// into its cgroups: sandbox set-up, which Init Duration must not include.
+func (s *cgroup1Box) StartSetup() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.setup
 }
 
 // Kill sends SIGKILL to every process in the cgroup, then thaws it: frozen
@@ -372,5 +464,32 @@ func (s *cgroup1Box) Close() error {
 		procs, err := s.cg.Processes(cgroup1.Freezer, true)
 		return len(procs), err
 	}, s.killAll, s.name))
-	return errors.Join(err, s.cg.Delete())
+	s.mu.Lock()
+	s.gone = true
+	s.freezer.close()
+	s.maxUsage.close()
+	s.hwm.close()
+	s.mu.Unlock()
+	return errors.Join(err, s.remove())
+}
+
+// remove deletes the sandbox's cgroup in every hierarchy. The library's
+// Delete first walks each directory, an lstat per control file, to check
+// that no process is left; rmdir says so itself (EBUSY), and only then does
+// removeTree kill, descend and retry.
+func (s *cgroup1Box) remove() error {
+	var errs []error
+	for name := range s.be.rel {
+		dir, err := s.be.dir(s.be.sandboxPath(s.name), name)
+		if err != nil {
+			continue
+		}
+		if err := os.Remove(dir); err == nil || errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err := removeTree(dir); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -271,6 +271,12 @@ func (b *cgroup2Backend) New(spec Spec) (Sandbox, error) {
 		return nil, fmt.Errorf("create cgroup %s/%s: %w", b.group(), spec.Name, err)
 	}
 	box := &cgroup2Box{be: b, name: spec.Name, cg: cg, dir: filepath.Join(b.mount, b.group(), spec.Name)}
+	box.freeze = newCtlFile(filepath.Join(box.dir, "cgroup.freeze"), syscall.O_WRONLY)
+	if b.peakFrom != "" {
+		box.peakCtl = newCtlFile(filepath.Join(box.dir, b.peakFrom), syscall.O_RDONLY)
+	}
+	box.hwm = newHWMReader(box.dir)
+	box.events = newCtlFile(filepath.Join(box.dir, "cgroup.events"), syscall.O_RDONLY)
 	// The directory stays open for clone3; O_PATH would do, O_RDONLY is portable.
 	box.fd, err = syscall.Open(box.dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
 	if err != nil {

@@ -14,10 +14,11 @@ import (
 	"time"
 
 	"github.com/containerd/cgroups/v3/cgroup2"
+	"golang.org/x/sys/unix"
 )
 
-// freezeTimeout bounds how long Freeze waits for every task to stop; a task
-// in uninterruptible sleep (D state) holds the cgroup back until it wakes.
+// freezeTimeout bounds how long freezeAndKill waits for every task to stop; a
+// task in uninterruptible sleep (D state) holds the cgroup back until it wakes.
 const freezeTimeout = 2 * time.Second
 
 type cgroup2Box struct {
@@ -35,6 +36,14 @@ type cgroup2Box struct {
 	closed bool
 	gone   bool   // the cgroup has been deleted
 	peak   uint64 // survives the cgroup's deletion
+	// Control files kept open (ctlFile): cgroup.freeze, the memory peak file,
+	// and the procfs peaks when there is no memory controller.
+	freeze  ctlFile
+	peakCtl ctlFile
+	hwm     hwmReader
+
+	eventsMu sync.Mutex // guards events, which awaitFrozen reads without mu
+	events   ctlFile    // cgroup.events
 }
 
 var _ Sandbox = (*cgroup2Box)(nil)
@@ -51,7 +60,7 @@ func (s *cgroup2Box) Start(cmd *exec.Cmd) (<-chan Exit, error) {
 	// A child born in a frozen cgroup stops before it can exec, and
 	// cmd.Start would wait for that exec forever.
 	if s.frozen {
-		if err := s.cg.Thaw(); err != nil {
+		if err := s.freeze.write(freezeOff); err != nil {
 			return nil, fmt.Errorf("thaw sandbox %s before start: %w", s.name, err)
 		}
 		s.frozen = false
@@ -116,44 +125,57 @@ func (s *cgroup2Box) oomKills() uint64 {
 	return m.MemoryEvents.OomKill
 }
 
-// Freeze returns once every task has stopped: writing cgroup.freeze only
-// asks, and cgroup.events reports when the kernel is done.
+var (
+	freezeOn  = []byte("1")
+	freezeOff = []byte("0")
+)
+
+// Freeze writes cgroup.freeze and returns, as the v1 backend does: the
+// kernel stops each task as soon as it can (microseconds for a runtime
+// waiting in /next), and a Thaw before it is done cancels the freeze.
+// Waiting until cgroup.events said "frozen 1" put the kernel's whole
+// freezing (waking each of a Go runtime's threads so that it traps,
+// 0.5–1 ms on a loaded two-core VM) between an invoke and the
+// environment's release, where the next invoke waits; and a wait that timed
+// out behind a task in D state made the platform believe the sandbox thawed
+// while the kernel went on freezing it. freezeAndKill, which needs the
+// tasks stopped, waits itself. A closed sandbox is not frozen again.
 func (s *cgroup2Box) Freeze() error {
 	s.mu.Lock()
-	if s.gone {
-		s.mu.Unlock()
+	defer s.mu.Unlock()
+	if s.gone || s.closed {
 		return errors.New("sandbox closed")
 	}
-	err := s.cg.Freeze()
-	if err == nil {
-		s.frozen = true
-	}
-	s.mu.Unlock()
-	if err != nil {
+	if err := s.freeze.write(freezeOn); err != nil {
 		return err
 	}
-	if err := waitFrozen(s.dir, freezeTimeout); err != nil {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if s.frozen { // not killed or thawed meanwhile
-			return err
-		}
-	}
+	s.frozen = true
 	return nil
 }
 
-// waitFrozen waits until cgroup.events says every task in dir has stopped.
-func waitFrozen(dir string, timeout time.Duration) error {
-	for deadline := time.Now().Add(timeout); ; time.Sleep(time.Millisecond) {
-		ev, err := os.ReadFile(filepath.Join(dir, "cgroup.events"))
+// awaitFrozen waits until cgroup.events says "frozen 1". Reading the file
+// arms its notification; poll then wakes when the kernel changes it. Each
+// poll is bounded by 1 ms in case a notification is missed.
+func (s *cgroup2Box) awaitFrozen(timeout time.Duration) error {
+	s.eventsMu.Lock()
+	defer s.eventsMu.Unlock()
+	deadline := time.Now().Add(timeout)
+	for {
+		buf, ev, err := s.events.read()
 		if err != nil {
 			return err
 		}
-		if bytes.Contains(ev, []byte("frozen 1")) {
+		frozen := bytes.Contains(ev, []byte("frozen 1"))
+		putBuf(buf)
+		if frozen {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("cgroup %s not frozen %v after cgroup.freeze", dir, timeout)
+			return fmt.Errorf("cgroup %s not frozen %v after cgroup.freeze", s.dir, timeout)
+		}
+		fds := []unix.PollFd{{Fd: int32(s.events.fd), Events: unix.POLLPRI}}
+		if _, err := unix.Poll(fds, 1); err != nil && err != unix.EINTR {
+			return err
 		}
 	}
 }
@@ -165,19 +187,25 @@ func (s *cgroup2Box) Thaw() error {
 		return nil
 	}
 	s.frozen = false
-	return s.cg.Thaw()
+	return s.freeze.write(freezeOff)
 }
 
 // PeakMemory reads memory.peak (or memory.current) directly: it sits on every
-// invoke's path, where the library's Stat would read a dozen files.
+// invoke's path, where the library's Stat would read a dozen files. The
+// files stay open (ctlFile, hwmReader).
 func (s *cgroup2Box) PeakMemory() uint64 {
-	var v uint64
-	if f := s.be.peakFrom; f != "" {
-		v, _ = readCgroupUint(filepath.Join(s.dir, f))
-	} else {
-		v = procsHWM(s.dir)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.gone {
+		var v uint64
+		if s.be.peakFrom != "" {
+			v, _ = s.peakCtl.readUint()
+		} else {
+			v = s.hwm.sum()
+		}
+		s.peak = max(s.peak, v)
 	}
-	return s.raisePeak(v)
+	return s.peak
 }
 
 func (s *cgroup2Box) raisePeak(v uint64) uint64 {
@@ -189,18 +217,8 @@ func (s *cgroup2Box) raisePeak(v uint64) uint64 {
 	return s.peak
 }
 
-// procsHWM sums VmHWM over the processes in the cgroup. cgroup.procs lists
-// every descendant as well, so unlike treeHWM it does not walk children.
-func procsHWM(dir string) uint64 {
-	var total uint64
-	for _, pid := range cgroupProcs(dir) {
-		total += vmHWM(pid)
-	}
-	return total
-}
-
-// cgroupProcs reads cgroup.procs directly (PeakMemory's path); the library's
-// Procs walks the whole directory to find it.
+// cgroupProcs reads cgroup.procs directly; the library's Procs walks the
+// whole directory to find it.
 func cgroupProcs(dir string) []int {
 	b, err := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
 	if err != nil {
@@ -213,14 +231,6 @@ func cgroupProcs(dir string) []int {
 		}
 	}
 	return pids
-}
-
-func readCgroupUint(path string) (uint64, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, err
-	}
-	return strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
 }
 
 // Kill kills every process in the cgroup, including any that left the
@@ -260,7 +270,7 @@ func (s *cgroup2Box) freezeAndKill() error {
 	}
 	// A task in uninterruptible sleep may hold the freeze back; it still
 	// gets its SIGKILL, and Close's loop catches anything it forks.
-	_ = waitFrozen(s.dir, freezeTimeout)
+	_ = s.awaitFrozen(freezeTimeout)
 	var err error
 	for _, pid := range cgroupProcs(s.dir) {
 		if kerr := syscall.Kill(pid, syscall.SIGKILL); kerr != nil && !errors.Is(kerr, syscall.ESRCH) {
@@ -288,6 +298,12 @@ func (s *cgroup2Box) Close() error {
 	s.PeakMemory() // the last reading; the files go with the cgroup
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.freeze.close()
+	s.peakCtl.close()
+	s.hwm.close()
+	s.eventsMu.Lock()
+	s.events.close()
+	s.eventsMu.Unlock()
 	derr := s.cg.Delete()
 	s.gone = derr == nil
 	_ = syscall.Close(s.fd) // no Start can use it: closed is set

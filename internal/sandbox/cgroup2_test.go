@@ -175,8 +175,12 @@ func TestCgroup2FrozenSandboxIsKillable(t *testing.T) {
 			if err := b.Freeze(); err != nil {
 				t.Fatal(err)
 			}
+			// Freeze only asks the kernel; what follows needs the tasks stopped.
+			if err := b.awaitFrozen(freezeTimeout); err != nil {
+				t.Fatal(err)
+			}
 			if ev, _ := os.ReadFile(filepath.Join(b.dir, "cgroup.events")); !bytes.Contains(ev, []byte("frozen 1")) {
-				t.Fatalf("Freeze returned before the cgroup froze: %q", ev)
+				t.Fatalf("awaitFrozen returned before the cgroup froze: %q", ev)
 			}
 			if err := tt.kill(b, pid); err != nil {
 				t.Fatal(err)

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"bytes"
 	"os"
 	"strconv"
 	"strings"
@@ -59,21 +58,5 @@ func vmHWM(pid int) uint64 {
 	if err != nil {
 		return 0
 	}
-	i := bytes.Index(b, []byte("\nVmHWM:"))
-	if i < 0 {
-		return 0 // a kernel thread or a zombie
-	}
-	line := b[i+len("\nVmHWM:"):]
-	if j := bytes.IndexByte(line, '\n'); j >= 0 {
-		line = line[:j]
-	}
-	f := strings.Fields(string(line)) // "12345 kB"
-	if len(f) == 0 {
-		return 0
-	}
-	kb, err := strconv.ParseUint(f[0], 10, 64)
-	if err != nil {
-		return 0
-	}
-	return kb << 10
+	return parseVmHWM(b)
 }
