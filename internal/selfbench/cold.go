@@ -13,11 +13,12 @@ import (
 func (b *bencher) cold(cfg platform.FunctionConfig) error {
 	o, p := b.o, b.s.Platform
 	fmt.Fprintln(b.progress, "bare exec…")
-	bare, err := bareExec(b.ctx, cfg.Bootstrap, cfg.CodeDir, []string{"PATH=" + os.Getenv("PATH"), "TZ=:UTC"}, o.Cold)
+	bare, err := bareExec(b.ctx, cfg.Bootstrap, cfg.CodeDir, []string{"PATH=" + os.Getenv("PATH"), "TZ=:UTC"}, payload, o.Cold)
 	if err != nil {
 		return fmt.Errorf("bare exec: %w", err)
 	}
-	b.add(figure(FloorCold, bare))
+	b.add(figure(FloorCold, bare.ToNext))
+	b.add(figure(FloorColdInvoke, bare.ToResponse))
 
 	fmt.Fprintln(b.progress, "cold invokes…")
 	var cold []time.Duration
@@ -30,7 +31,7 @@ func (b *bencher) cold(cfg platform.FunctionConfig) error {
 		cold = append(cold, time.Since(t0))
 	}
 	b.add(figure(ColdClient, cold))
-	var inits, overheads []time.Duration
+	var inits, overheads, durations []time.Duration
 	for range o.Cold {
 		p.Retire(o.Function)
 		r, err := p.Invoke(b.ctx, platform.Request{Function: o.Function, Payload: payload, Tail: true})
@@ -42,8 +43,10 @@ func (b *bencher) cold(cfg platform.FunctionConfig) error {
 		}
 		inits = append(inits, r.InitDuration)
 		overheads = append(overheads, r.PlatformOverhead)
+		durations = append(durations, r.Duration)
 	}
 	b.add(figure(ColdInit, inits))
 	b.add(figure(ColdPlat, overheads))
+	b.add(figure(ColdDuration, durations))
 	return nil
 }

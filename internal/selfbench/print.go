@@ -18,7 +18,7 @@ func (r *Result) Print(w io.Writer) {
 	fmt.Fprintf(w, "coldstart selfbench · %s · %d CPU · %s · kernel %s · sandbox %s, %s\n\n",
 		r.Machine.CPU, r.Machine.CPUs, r.Machine.Go, r.Machine.Kernel, r.Sandbox, freeze)
 	fmt.Fprintf(w, "%-55s %6s %10s %10s %10s %10s %9s  %s\n", "", "n", "p50", "p99", "p99.9", "mean", "per s", "vs floor")
-	floorWarm, floorCold := r.Get(FloorWarm), r.Get(FloorCold)
+	floorWarm, floorCold, floorColdInvoke := r.Get(FloorWarm), r.Get(FloorCold), r.Get(FloorColdInvoke)
 	for _, f := range r.Figures {
 		var vs string
 		switch {
@@ -31,7 +31,7 @@ func (r *Result) Print(w io.Writer) {
 			vs = fmt.Sprintf("p50 %.2f×, p99 %.2f×, throughput %.2f× (floor at %d)",
 				ratio(f.P50, fl.P50), ratio(f.P99, fl.P99), f.PerSec/max(fl.PerSec, 1e-9), f.Concurrency)
 		case f.Name == ColdClient:
-			vs = fmt.Sprintf("p50 +%s over bare exec", short(f.P50-floorCold.P50))
+			vs = fmt.Sprintf("p50 +%s over bare exec answering one event", short(f.P50-floorColdInvoke.P50))
 		case f.Name == ColdInit:
 			vs = fmt.Sprintf("p50 +%s over bare exec", short(f.P50-floorCold.P50))
 		}

@@ -51,15 +51,22 @@ type Result struct {
 
 // Names of the figures, in the order printed.
 const (
-	FloorWarm  = "loopback floor: 2 HTTP round trips between processes"
-	WarmHTTP   = "warm invoke, plain HTTP client"
-	warmAt     = "warm invoke, plain HTTP, %d concurrent clients"
-	floorAt    = "loopback floor, %d concurrent clients"
-	WarmSDK    = "warm invoke, aws-sdk-go-v2 client"
-	FloorCold  = "bare exec of the bootstrap → first /next"
-	ColdClient = "cold invoke, client-observed"
-	ColdInit   = "cold invoke: Init Duration (REPORT)"
-	ColdPlat   = "cold invoke: platform overhead before exec"
+	FloorWarm = "loopback floor: 2 HTTP round trips between processes"
+	WarmHTTP  = "warm invoke, plain HTTP client"
+	warmAt    = "warm invoke, plain HTTP, %d concurrent clients"
+	floorAt   = "loopback floor, %d concurrent clients"
+	WarmSDK   = "warm invoke, aws-sdk-go-v2 client"
+	FloorCold = "bare exec of the bootstrap → first /next"
+	// FloorColdInvoke is the same exec served one event by a stub Runtime
+	// API: the whole of a cold invoke with no platform, what a client-observed
+	// cold invoke is compared with.
+	FloorColdInvoke = "bare exec → its first event answered"
+	ColdClient      = "cold invoke, client-observed"
+	ColdInit        = "cold invoke: Init Duration (REPORT)"
+	ColdPlat        = "cold invoke: platform overhead before exec"
+	// ColdDuration is the cold invoke's REPORT Duration: the first event,
+	// from its hand-over to the runtime's next /next.
+	ColdDuration = "cold invoke: Duration of the first event (REPORT)"
 )
 
 var payload = []byte(`"hi"`)

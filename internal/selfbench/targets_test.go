@@ -18,7 +18,7 @@ func TestTargets(t *testing.T) {
 			res: Result{
 				Figures: []Figure{
 					fig(FloorWarm, ms(0.4), ms(1)), fig(WarmHTTP, ms(0.5), ms(3)),
-					fig(FloorCold, ms(4), ms(8)), fig(ColdClient, ms(6), ms(12)),
+					fig(FloorColdInvoke, ms(4), ms(8)), fig(ColdClient, ms(6), ms(12)),
 				},
 				Burst:    &Burst{N: 1000, Errors: 0, Environments: 900},
 				OpenLoop: &OpenLoop{Sent: 10, SendP99: ms(0.9)},
@@ -34,7 +34,7 @@ func TestTargets(t *testing.T) {
 			res: Result{
 				Figures: []Figure{
 					fig(FloorWarm, ms(0.4), ms(1)), fig(WarmHTTP, ms(0.51), ms(3.1)),
-					fig(FloorCold, ms(4), ms(8)), fig(ColdClient, ms(6.1), ms(12)),
+					fig(FloorColdInvoke, ms(4), ms(8)), fig(ColdClient, ms(6.1), ms(12)),
 				},
 				Burst:    &Burst{N: 1000, Errors: 1, Environments: 1000},
 				OpenLoop: &OpenLoop{Sent: 10, SendP99: ms(1)},
