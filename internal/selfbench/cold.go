@@ -24,6 +24,7 @@ func (b *bencher) cold(cfg platform.FunctionConfig) error {
 	var cold []time.Duration
 	for range o.Cold {
 		p.Retire(o.Function) // untimed: the previous environment goes first
+		settle()
 		t0 := time.Now()
 		if err := b.post(b.url); err != nil {
 			return fmt.Errorf("cold: %w", err)
@@ -34,6 +35,7 @@ func (b *bencher) cold(cfg platform.FunctionConfig) error {
 	var inits, overheads, durations []time.Duration
 	for range o.Cold {
 		p.Retire(o.Function)
+		settle()
 		r, err := p.Invoke(b.ctx, platform.Request{Function: o.Function, Payload: payload, Tail: true})
 		if err != nil {
 			return fmt.Errorf("cold: %w", err)
@@ -50,3 +52,12 @@ func (b *bencher) cold(cfg platform.FunctionConfig) error {
 	b.add(figure(ColdDuration, durations))
 	return nil
 }
+
+// settle lets the machine finish tearing down the environment just retired
+// before a timed cold start: the kernel releases a memory cgroup's charges
+// in a worker thread after the rmdir, which would otherwise compete for the
+// CPUs with the cold start being measured. On Lambda a new environment never
+// shares a CPU with another's teardown.
+func settle() { time.Sleep(settleTime) }
+
+const settleTime = 50 * time.Millisecond
