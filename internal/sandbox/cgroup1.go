@@ -31,6 +31,7 @@ type cgroup1Backend struct {
 	stale    int            // trees of dead predecessors removed at start
 	hostCPUs float64
 	keeper   string // an empty freezer cgroup kept frozen; "" if it could not be made
+	warm     *migrationWarmer
 	// rel is coldstart/<pid>-<n>'s path in each hierarchy, relative to its
 	// mount, worked out once: cgroup1.NestedPath parses /proc/self/cgroup
 	// and mountinfo on every call, several times per sandbox.
@@ -95,6 +96,9 @@ func newCgroup1() (Backend, error) {
 	}
 	if dir, err := b.dir(cgroup1.NestedPath(b.suffix), cgroup1.Freezer); err == nil {
 		b.keeper = keepFreezerActive(dir)
+	}
+	if dir, err := b.dir(cgroup1.NestedPath(""), cgroup1.Freezer); err == nil && os.Getenv(noWarmerEnv) != "1" {
+		b.warm = startMigrationWarmer(filepath.Join(dir, "cgroup.procs"))
 	}
 	return b, nil
 }
@@ -226,6 +230,7 @@ func (b *cgroup1Backend) New(spec Spec) (Sandbox, error) {
 // Close removes coldstart/<pid>-<n>, and coldstart/ itself if no other
 // instance uses it; every sandbox must be closed already.
 func (b *cgroup1Backend) Close() error {
+	b.warm.stop()
 	if b.keeper != "" {
 		_ = os.Remove(b.keeper) // an empty cgroup goes even while frozen
 	}

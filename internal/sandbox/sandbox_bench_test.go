@@ -4,6 +4,7 @@ import (
 	"os/exec"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // BenchmarkPeakMemory times one PeakMemory of a live sandbox, per backend:
@@ -129,6 +130,42 @@ func BenchmarkStart(b *testing.B) {
 					b.Fatal(err)
 				}
 				<-exit
+			}
+		})
+	}
+}
+
+// BenchmarkStartAfterQuiet times starting a process in a new sandbox after
+// 50 ms of quiet, as a cold start after a pause meets it. Under cgroup v1
+// the attach waits for an RCU grace period unless the migration warmer
+// keeps the kernel's threadgroup rwsem warm (warm.go): compare with a
+// back-to-back start (BenchmarkStart).
+func BenchmarkStartAfterQuiet(b *testing.B) {
+	for _, name := range []string{"plain", "cgroup1", "cgroup2"} {
+		b.Run(name, func(b *testing.B) {
+			be, err := Detect(name)
+			if err != nil {
+				b.Skipf("%s: %v", name, err)
+			}
+			defer be.Close()
+			i := 0
+			for b.Loop() {
+				i++
+				b.StopTimer()
+				box, err := be.New(Spec{Name: "bench-quiet-" + strconv.Itoa(i), MemoryMB: 1024, CPU: 0.58})
+				if err != nil {
+					b.Fatal(err)
+				}
+				time.Sleep(50 * time.Millisecond)
+				b.StartTimer()
+				exit, err := box.Start(exec.Command("/bin/true"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				<-exit
+				_ = box.Close()
+				b.StartTimer()
 			}
 		})
 	}
