@@ -10,7 +10,12 @@ import (
 type Option func(*Platform)
 
 // WithSandbox sets the sandbox backend (default: the plain backend).
-func WithSandbox(b sandbox.Backend) Option { return func(p *Platform) { p.backend = b } }
+//
+// The platform keeps a spare sandbox per memory size ready (sandbox.Pooled),
+// so creating cgroups is not on a cold start's path; Close closes b.
+func WithSandbox(b sandbox.Backend) Option {
+	return func(p *Platform) { p.backend = sandbox.Pooled(b) }
+}
 
 // WithConcurrencyLimit caps concurrent invokes across all functions, like an
 // account's concurrency quota (default 1000); invokes above it get ErrTooManyRequests.
