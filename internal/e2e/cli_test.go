@@ -124,8 +124,8 @@ func TestSelfbenchReportsEveryFigure(t *testing.T) {
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	// floor, warm HTTP, warm SDK, floor and warm at 4, bare exec, three cold figures
-	if res.Sandbox == "" || len(res.Figures) != 9 {
+	// floor, warm HTTP, warm SDK, floor and warm at 4, two bare exec floors, four cold figures
+	if res.Sandbox == "" || len(res.Figures) != 11 {
 		t.Fatalf("result %+v", res)
 	}
 	concurrent := 0
