@@ -276,6 +276,9 @@ func TestMissingBootstrapFailsAtInit(t *testing.T) {
 	if aws.ToString(inv.out.FunctionError) != "Unhandled" || body.ErrorType != "Runtime.InvalidEntrypoint" {
 		t.Fatalf("invoke without bootstrap: function error %q, payload %s", aws.ToString(inv.out.FunctionError), inv.out.Payload)
 	}
+	if !strings.Contains(string(inv.out.Payload), "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]") {
+		t.Errorf("payload %s, want Lambda's message", inv.out.Payload)
+	}
 	if !strings.Contains(inv.log, "INIT_REPORT") || !strings.Contains(inv.log, "Runtime.InvalidEntrypoint") {
 		t.Errorf("log has no init error report:\n%s", inv.log)
 	}

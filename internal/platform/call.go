@@ -1,9 +1,11 @@
 package platform
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/coldstartlab/coldstart/internal/codezip"
 	"github.com/coldstartlab/coldstart/internal/reportlog"
 	"github.com/coldstartlab/coldstart/internal/runtimeapi"
 	"github.com/coldstartlab/coldstart/internal/sandbox"
@@ -143,6 +145,12 @@ func (c *call) startAndAwaitInit(deadline time.Time) (time.Time, initOutcome) {
 	t0, err := e.startRuntime()
 	if err != nil {
 		msg := fmt.Sprintf("RequestId: %s Error: couldn't start %s: %v", c.id, e.cfg.command()[0], err)
+		if e.cfg.Managed == nil {
+			// A package without a usable bootstrap: Lambda's own words.
+			if berr := (*codezip.BootstrapError)(nil); errors.As(codezip.CheckBootstrap(e.cfg.CodeDir), &berr) {
+				msg = berr.InvokeMessage(c.id)
+			}
+		}
 		return t0, initOutcome{at: time.Now(), errorType: "Runtime.InvalidEntrypoint",
 			body: runtimeapi.ErrorJSON("Runtime.InvalidEntrypoint", msg)}
 	}
