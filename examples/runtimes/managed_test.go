@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -332,22 +331,7 @@ func managedStart(t *testing.T, withTable bool) (*local.Server, *functionLogs) {
 	if len(fns) == 0 {
 		t.Skip("no managed runtime available here")
 	}
-	envFile := filepath.Join(t.TempDir(), "env.json")
-	data, _ := json.Marshal(env)
-	if err := os.WriteFile(envFile, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	logs := &functionLogs{lines: map[string][]string{}}
-	s, err := local.Start(ctx, local.Options{Template: "template.yaml", Functions: fns, EnvVars: envFile, LogSink: logs.add})
-	if err != nil {
-		t.Fatalf("start: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return s, logs
+	return startVariants(ctx, t, fns, env)
 }
 
 // managedUnavailable says why language l cannot run here, or "".

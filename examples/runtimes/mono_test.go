@@ -10,7 +10,6 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -190,22 +189,7 @@ func monoStart(t *testing.T, fns []string, extra map[string]string) (*local.Serv
 		maps.Copy(vars, extra)
 		env[fn] = vars
 	}
-	data, _ := json.Marshal(env)
-	envFile := filepath.Join(t.TempDir(), "env.json")
-	if err := os.WriteFile(envFile, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	logs := &functionLogs{lines: map[string][]string{}}
-	s, err := local.Start(ctx, local.Options{Template: "template.yaml", Functions: fns, EnvVars: envFile, LogSink: logs.add})
-	if err != nil {
-		t.Fatalf("start: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return s, logs
+	return startVariants(ctx, t, fns, env)
 }
 
 // monoWantError checks that an invoke failed with the runtime's error

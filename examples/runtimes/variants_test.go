@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sync"
 	"testing"
@@ -29,6 +30,29 @@ func missing(t *testing.T, why string) {
 		t.Fatalf("%s (CI must have every dependency: scripts/setup.sh)", why)
 	}
 	t.Skip(why)
+}
+
+// startVariants starts template.yaml's functions fns with env as `--env-vars`
+// overrides ({"Function": {"KEY": "value"}}), collecting their logs, and
+// closes it when the test ends.
+func startVariants(ctx context.Context, t *testing.T, fns []string, env map[string]map[string]string) (*local.Server, *functionLogs) {
+	t.Helper()
+	data, _ := json.Marshal(env)
+	envFile := filepath.Join(t.TempDir(), "env.json")
+	if err := os.WriteFile(envFile, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logs := &functionLogs{lines: map[string][]string{}}
+	s, err := local.Start(ctx, local.Options{Template: "template.yaml", Functions: fns, EnvVars: envFile, LogSink: logs.add})
+	if err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return s, logs
 }
 
 // functionLogs keeps every function's log lines.
