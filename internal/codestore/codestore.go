@@ -138,9 +138,15 @@ func (s *Store) Save(rec Record) error {
 
 // Discard removes a code directory that was never saved (a failed upload).
 func (s *Store) Discard(codeDir string) {
-	if strings.HasPrefix(codeDir, filepath.Join(s.dir, "functions")+string(filepath.Separator)) {
+	if s.Owns(codeDir) {
 		_ = os.RemoveAll(codeDir)
 	}
+}
+
+// Owns says whether dir is inside the store (code it unpacked), not a
+// local directory run in place.
+func (s *Store) Owns(dir string) bool {
+	return strings.HasPrefix(dir, filepath.Join(s.dir, "functions")+string(filepath.Separator))
 }
 
 // Delete removes a function and its code.

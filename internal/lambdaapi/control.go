@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/coldstartlab/coldstart/internal/codestore"
@@ -59,7 +58,7 @@ func (s *Server) save(name string) error {
 		CodeDir: cfg.CodeDir, CodeSize: cfg.CodeSize, CodeFiles: cfg.CodeFiles, CodeSHA256: cfg.CodeSHA256,
 		Environment: map[string]string{},
 	}
-	if !strings.HasPrefix(cfg.CodeDir, s.store.Dir()) {
+	if !s.store.Owns(cfg.CodeDir) {
 		rec.CodeDir, rec.LocalDir = "", cfg.CodeDir
 	}
 	for k, v := range cfg.Environment {
@@ -111,7 +110,7 @@ func (s *Server) Restore() ([]string, error) {
 		if rec.LocalDir != "" {
 			cfg.CodeDir = rec.LocalDir
 		}
-		if aerr := s.launcherFor(&cfg); aerr != nil {
+		if aerr := s.launcher(s.asyncCtx, &cfg); aerr != nil {
 			errs = append(errs, fmt.Errorf("stored function %s not restored: %s", rec.Name, aerr.message))
 			continue
 		}
@@ -211,12 +210,9 @@ func (s *Server) deleteConcurrency(w http.ResponseWriter, r *http.Request) {
 // accountSettings serves GetAccountSettings with the local limits.
 func (s *Server) accountSettings(w http.ResponseWriter, r *http.Request) {
 	fns := s.p.Functions()
-	var total int64
+	var total, reserved int64
 	for _, f := range fns {
 		total += f.CodeSize
-	}
-	var reserved int64
-	for _, f := range fns {
 		if n, ok := s.p.ReservedConcurrency(f.Name); ok {
 			reserved += n
 		}

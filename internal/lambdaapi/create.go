@@ -70,18 +70,19 @@ type updateCodeInput struct {
 // Lambda reads: the base64 of the largest zip it takes and the JSON around it.
 const codeRequestLimit = codezip.MaxRequest
 
+func requestTooLarge(limit int64, op string) *apiError {
+	return &apiError{http.StatusRequestEntityTooLarge, codeRequestEntityTooLarge,
+		fmt.Sprintf("Request must be smaller than %d bytes for the %s operation", limit, op), ""}
+}
+
 // readJSON reads a control-plane request body of at most limit bytes into v.
 func readJSON(r *http.Request, limit int64, op string, v any) *apiError {
-	tooLarge := func(int64) *apiError {
-		return &apiError{http.StatusRequestEntityTooLarge, codeRequestEntityTooLarge,
-			fmt.Sprintf("Request must be smaller than %d bytes for the %s operation", limit, op), ""}
-	}
 	if r.ContentLength > limit {
-		return tooLarge(r.ContentLength)
+		return requestTooLarge(limit, op)
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err == nil && int64(len(body)) > limit {
-		return tooLarge(int64(len(body)))
+		return requestTooLarge(limit, op)
 	}
 	if err == nil {
 		err = json.Unmarshal(body, v)
@@ -138,7 +139,7 @@ func (s *Server) createFunction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code.applyTo(&cfg)
-	if aerr := s.launcher(r, &cfg); aerr != nil {
+	if aerr := s.launcher(r.Context(), &cfg); aerr != nil {
 		s.store.Discard(code.dir)
 		writeError(w, aerr)
 		return
@@ -355,16 +356,7 @@ func zipError(err error) *apiError {
 // launcher sets how cfg's runtime process starts: the package's bootstrap
 // for provided runtimes (a missing one fails at init with
 // Runtime.InvalidEntrypoint, as on Lambda), else the managed runtime.
-func (s *Server) launcher(r *http.Request, cfg *platform.FunctionConfig) *apiError {
-	return s.launcherCtx(r.Context(), cfg)
-}
-
-// launcherFor is launcher outside a request (restoring stored functions).
-func (s *Server) launcherFor(cfg *platform.FunctionConfig) *apiError {
-	return s.launcherCtx(s.asyncCtx, cfg)
-}
-
-func (s *Server) launcherCtx(ctx context.Context, cfg *platform.FunctionConfig) *apiError {
+func (s *Server) launcher(ctx context.Context, cfg *platform.FunctionConfig) *apiError {
 	if isProvided(cfg.Runtime) {
 		cfg.Managed = nil
 		cfg.Bootstrap = filepath.Join(cfg.CodeDir, "bootstrap")

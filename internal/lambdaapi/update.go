@@ -39,7 +39,7 @@ func (s *Server) updateFunctionConfiguration(w http.ResponseWriter, r *http.Requ
 			c.Environment = s.withExtraEnv(c.Environment)
 		}
 		if c.Runtime != runtime {
-			return errOrNil(s.launcher(r, c))
+			return errOrNil(s.launcher(r.Context(), c))
 		}
 		return nil
 	})
@@ -97,7 +97,7 @@ func (s *Server) updateFunctionCode(w http.ResponseWriter, r *http.Request) {
 		if len(in.Architectures) == 1 {
 			c.Architecture = in.Architectures[0]
 		}
-		return errOrNil(s.launcher(r, c))
+		return errOrNil(s.launcher(r.Context(), c))
 	})
 	if aerr := updateError(err, ref.arn); aerr != nil {
 		s.store.Discard(code.dir)
