@@ -61,8 +61,9 @@ func (s *Server) save(name string) error {
 	if !s.store.Owns(cfg.CodeDir) {
 		rec.CodeDir, rec.LocalDir = "", cfg.CodeDir
 	}
+	added := s.withExtraEnv(nil)
 	for k, v := range cfg.Environment {
-		if x, ok := s.extraEnv[k]; !ok || x != v {
+		if x, ok := added[k]; !ok || x != v {
 			rec.Environment[k] = v
 		}
 	}

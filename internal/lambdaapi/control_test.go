@@ -4,8 +4,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/coldstartlab/coldstart/internal/platform"
 )
 
 func zipOf(t *testing.T, files map[string]string) []byte {
@@ -163,5 +167,34 @@ func TestCreateFunctionValidation(t *testing.T) {
 				t.Fatalf("got %d %s %s, want %d %s …%s…", resp.StatusCode, resp.Header.Get(headerErrorType), body, tt.status, tt.code, tt.msg)
 			}
 		})
+	}
+}
+
+// An environment set through the API keeps the variables the server adds
+// (the local services' endpoints), for template functions too: replacing
+// the variables with the AWS CLI must not cut a function off DynamoDB.
+func TestUpdateKeepsServerVariables(t *testing.T) {
+	p := platform.New()
+	if err := p.PutFunction(platform.FunctionConfig{Name: "fn", Runtime: "provided.al2023", MemoryMB: 256,
+		Timeout: 3 * time.Second, Bootstrap: "/nonexistent/bootstrap", CodeDir: "/nonexistent"}); err != nil {
+		t.Fatal(err)
+	}
+	endpoint := func(env map[string]string) map[string]string {
+		if _, own := env["AWS_ENDPOINT_URL_DYNAMODB"]; own {
+			return nil
+		}
+		return map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:4567"}
+	}
+	s := New(p, "test", WithFunctionEnv(endpoint))
+	ts := httptest.NewServer(s)
+	t.Cleanup(func() { ts.Close(); s.Close(); p.Close() })
+	cfgURL := ts.URL + "/2015-03-31/functions/fn/configuration"
+	for _, tt := range []struct{ body, want string }{
+		{`{"Environment":{"Variables":{"RUN":"1"}}}`, `"Variables":{"AWS_ENDPOINT_URL_DYNAMODB":"http://127.0.0.1:4567","RUN":"1"}`},
+		{`{"Environment":{"Variables":{"AWS_ENDPOINT_URL_DYNAMODB":"http://mine"}}}`, `"Variables":{"AWS_ENDPOINT_URL_DYNAMODB":"http://mine"}`},
+	} {
+		if resp, body := call(t, "PUT", cfgURL, []byte(tt.body), nil); resp.StatusCode != 200 || !strings.Contains(body, tt.want) {
+			t.Errorf("update %s: %d %s, want …%s…", tt.body, resp.StatusCode, body, tt.want)
+		}
 	}
 }

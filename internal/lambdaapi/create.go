@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -386,14 +387,14 @@ func (s *Server) openStore() *apiError {
 	return nil
 }
 
-// withExtraEnv is what a created function's environment runs with.
+// withExtraEnv is what an environment set through the API runs with.
 func (s *Server) withExtraEnv(env map[string]string) map[string]string {
-	out := make(map[string]string, len(env)+len(s.extraEnv))
-	for k, v := range s.extraEnv {
-		out[k] = v
+	out := maps.Clone(env)
+	if out == nil {
+		out = map[string]string{}
 	}
-	for k, v := range env {
-		out[k] = v
+	if s.extraEnv != nil {
+		maps.Copy(out, s.extraEnv(env))
 	}
 	return out
 }

@@ -23,9 +23,13 @@ func WithStore(st *codestore.Store) Option { return func(s *Server) { s.store = 
 // managed runtimes; without it only provided runtimes are accepted.
 func WithManagedRuntimes(prepare PrepareFunc) Option { return func(s *Server) { s.prepare = prepare } }
 
-// WithFunctionEnv adds variables to every function created through the API
-// (the local AWS services' endpoints); the function's own variables win.
-func WithFunctionEnv(env map[string]string) Option { return func(s *Server) { s.extraEnv = env } }
+// WithFunctionEnv adds variables to every environment the API sets, on
+// CreateFunction and on UpdateFunctionConfiguration of any function: add
+// returns those to add to env (the local AWS services' endpoints, as the
+// template's functions got them at start), leaving out what env sets itself.
+func WithFunctionEnv(add func(env map[string]string) map[string]string) Option {
+	return func(s *Server) { s.extraEnv = add }
+}
 
 // WithAsyncRetryDelay sets the wait before the first retry of a failed Event
 // invoke; the second waits twice as long. Lambda waits 1 and 2 minutes.

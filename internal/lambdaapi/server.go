@@ -24,7 +24,7 @@ type Server struct {
 	store      *codestore.Store
 	ownStore   bool // a temporary store opened by New, closed by Close
 	prepare    PrepareFunc
-	extraEnv   map[string]string
+	extraEnv   func(env map[string]string) map[string]string
 	controlMu  sync.Mutex
 	created    map[string]bool        // functions created through the API (stored)
 	eventCfg   map[string]eventConfig // PutFunctionEventInvokeConfig, by function

@@ -31,11 +31,10 @@ func (s *Server) updateFunctionConfiguration(w http.ResponseWriter, r *http.Requ
 	}
 	s.controlMu.Lock()
 	defer s.controlMu.Unlock()
-	created := s.created[ref.name]
 	cfg, err := s.p.UpdateFunction(ref.name, in.RevisionID, func(c *platform.FunctionConfig) error {
 		runtime := c.Runtime
 		in.apply(c)
-		if in.Environment != nil && created {
+		if in.Environment != nil {
 			c.Environment = s.withExtraEnv(c.Environment)
 		}
 		if c.Runtime != runtime {

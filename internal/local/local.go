@@ -209,7 +209,7 @@ func Start(ctx context.Context, o Options) (_ *Server, err error) {
 	}
 	apiOpts := []lambdaapi.Option{
 		lambdaapi.WithStore(store),
-		lambdaapi.WithFunctionEnv(svc.Env(nil)),
+		lambdaapi.WithFunctionEnv(svc.Env),
 		lambdaapi.WithManagedRuntimes(func(ctx context.Context, runtime, taskRoot string) (*platform.ManagedRuntime, error) {
 			return Managed(ctx, runtime, taskRoot, o.Runtimes)
 		}),
