@@ -2,11 +2,9 @@ package platform
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"sync"
 	"syscall"
-	"time"
 )
 
 // LogLine is one line of an environment's log stream, as CloudWatch would
@@ -27,14 +25,20 @@ const maxLineBytes = 256 << 10
 //
 // drain makes attribution exact: everything a runtime wrote before calling
 // /next is already in the pipe when the platform sees that /next, so reading
-// the pipe dry at that moment gives the request all of its own lines.
+// the pipe dry at that moment gives the request all of its own lines. drain
+// reads the pipe itself rather than asking the reader goroutine to: that
+// round trip between goroutines cost every warm invoke two wake-ups.
 type logPipe struct {
 	r, w *os.File // w is the runtime's stdout and stderr; we keep it for restarts
+	rc   syscall.RawConn
 	line func(string)
 
+	// mu makes each read syscall and the consumption of what it returned one
+	// step, so a drain never sees a pipe emptied by a read whose bytes are not
+	// yet lines.
+	mu      sync.Mutex
+	buf     []byte
 	partial []byte
-	syncMu  sync.Mutex
-	synced  chan struct{}
 	done    chan struct{}
 }
 
@@ -43,70 +47,67 @@ func newLogPipe(line func(string)) (*logPipe, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &logPipe{r: r, w: w, line: line, synced: make(chan struct{}), done: make(chan struct{})}
+	rc, err := r.SyscallConn()
+	if err != nil {
+		_, _ = r.Close(), w.Close()
+		return nil, err
+	}
+	l := &logPipe{r: r, w: w, rc: rc, line: line, buf: make([]byte, 64<<10), done: make(chan struct{})}
 	go l.loop()
 	return l, nil
 }
 
+// loop turns the pipe into lines as bytes arrive, until it is closed. It
+// takes mu for one read at a time, so a drain never waits behind a runtime
+// that keeps writing.
 func (l *logPipe) loop() {
 	defer close(l.done)
-	buf := make([]byte, 64<<10)
-	for {
-		n, err := l.r.Read(buf)
-		if n > 0 {
-			l.consume(buf[:n])
-		}
-		switch {
-		case err == nil:
-		case errors.Is(err, os.ErrDeadlineExceeded):
-			// Only drain sets a deadline: read what is buffered, then report back.
-			_ = l.r.SetReadDeadline(time.Time{})
-			l.readBuffered(buf)
-			l.flushPartial()
-			l.synced <- struct{}{}
-		default:
-			l.flushPartial()
-			return
-		}
-	}
-}
-
-// readBuffered reads without waiting until the pipe is empty.
-func (l *logPipe) readBuffered(buf []byte) {
-	rc, err := l.r.SyscallConn()
-	if err != nil {
-		return
-	}
-	_ = rc.Read(func(fd uintptr) bool {
+	_ = l.rc.Read(func(fd uintptr) bool {
 		for {
-			n, err := syscall.Read(int(fd), buf)
-			if n > 0 {
-				l.consume(buf[:n])
-				continue
+			l.mu.Lock()
+			wouldBlock, finished := l.readOnce(int(fd))
+			l.mu.Unlock()
+			if wouldBlock || finished {
+				return finished // not finished: wait until the pipe is readable
 			}
-			if err == syscall.EINTR {
-				continue
-			}
-			return true // EAGAIN (empty), EOF or an error: done either way
 		}
 	})
+	l.mu.Lock()
+	l.flushPartial()
+	l.mu.Unlock()
+}
+
+// readOnce makes one read without waiting and consumes what it returned. It
+// reports whether the pipe was empty, or finished (end of file or an error).
+// Call it with mu held.
+func (l *logPipe) readOnce(fd int) (wouldBlock, finished bool) {
+	n, err := syscall.Read(fd, l.buf)
+	if n > 0 {
+		l.consume(l.buf[:n])
+		return false, false
+	}
+	switch err {
+	case syscall.EINTR:
+		return false, false
+	case syscall.EAGAIN:
+		return true, false
+	}
+	return false, true
 }
 
 // drain returns once every byte written to the pipe before the call has been
 // turned into lines; a trailing partial line becomes a line of its own.
 func (l *logPipe) drain() {
-	l.syncMu.Lock()
-	defer l.syncMu.Unlock()
-	select {
-	case <-l.done:
-		return
-	default:
-	}
-	_ = l.r.SetReadDeadline(time.Unix(1, 0)) // wakes the reader at once
-	select {
-	case <-l.synced:
-	case <-l.done:
-	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_ = l.rc.Control(func(fd uintptr) {
+		for {
+			if wouldBlock, finished := l.readOnce(int(fd)); wouldBlock || finished {
+				return
+			}
+		}
+	})
+	l.flushPartial()
 }
 
 func (l *logPipe) consume(b []byte) {
