@@ -372,9 +372,6 @@ func (c *call) finish() {
 	e.platformLine(rep.String())
 	e.attach(nil)
 
-	if e.ready && c.p.freeze {
-		e.frozen = e.box.Freeze() == nil
-	}
 	if !c.answered { // cannot happen: every path answers; never leave a caller hanging
 		c.fail(runtimeapi.ErrorTypeUnknown, runtimeapi.ErrorJSON(runtimeapi.ErrorTypeUnknown, "RequestId: "+c.id+" Error: no response"))
 	}
@@ -383,7 +380,13 @@ func (c *call) finish() {
 	c.result.Report = rep
 	c.result.Log = c.log.buf
 	// Release first: a client that re-invokes the moment it has its answer
-	// must find this environment idle.
-	c.p.release(e, c.finishing)
+	// must find this environment idle, or have it handed over. From here on
+	// the environment may be another call's.
+	if !c.p.handOff(e, c.finishing) {
+		if e.ready && c.p.freeze {
+			e.frozen = e.box.Freeze() == nil
+		}
+		c.p.release(e, c.finishing)
+	}
 	c.deliver()
 }

@@ -17,6 +17,9 @@ type function struct {
 	// finishing counts environments of the current epoch whose invoke has
 	// been answered but not yet completed (no /next again yet).
 	finishing int
+	// handoff passes an environment from its completed invoke to an invoke
+	// waiting in place, without a stop in idle (Platform.handOff).
+	handoff chan *environment
 
 	// Concurrency (guarded by Platform.admitMu, then mu): invokes in
 	// flight, how many of them hold a slot of the shared pool, and the
@@ -27,7 +30,7 @@ type function struct {
 }
 
 func newFunction(cfg FunctionConfig) *function {
-	return &function{cfg: cfg, all: map[*environment]struct{}{}, reserved: -1}
+	return &function{cfg: cfg, all: map[*environment]struct{}{}, reserved: -1, handoff: make(chan *environment)}
 }
 
 // takeIdle returns the most recently used idle environment, or nil. Reusing

@@ -209,7 +209,7 @@ func (p *Platform) Invoke(ctx context.Context, req Request) (*Result, error) {
 	settle := received.Add(settleWait)
 	var throttled error
 	admit := func() bool { throttled = p.admit(f); return throttled == nil }
-	if !p.await(settle, admit, func() bool { return p.finishing.Load() > 0 }) {
+	if _, ok := p.await(settle, admit, func() bool { return p.finishing.Load() > 0 }, nil); !ok {
 		return nil, throttled
 	}
 	c, err := p.place(f, req, received, settle)
@@ -242,15 +242,16 @@ func (p *Platform) Invoke(ctx context.Context, req Request) (*Result, error) {
 const settleWait = 500 * time.Millisecond
 
 // await retries ok until it succeeds, while pending says an environment
-// release could change the answer, until the deadline.
-func (p *Platform) await(deadline time.Time, ok, pending func() bool) bool {
+// release could change the answer, until the deadline. An environment
+// arriving on handoff (nil: none can) ends the wait too and is returned.
+func (p *Platform) await(deadline time.Time, ok, pending func() bool, handoff <-chan *environment) (*environment, bool) {
 	var timer *time.Timer
 	for {
 		p.relMu.Lock()
 		released := p.released // taken before the check, so no release is missed
 		p.relMu.Unlock()
 		if ok() {
-			return true
+			return nil, true
 		}
 		wait := time.Until(deadline)
 		if !pending() || wait <= 0 {
@@ -262,9 +263,9 @@ func (p *Platform) await(deadline time.Time, ok, pending func() bool) bool {
 				if wait > 0 {
 					continue
 				}
-				return ok()
+				return nil, ok()
 			default:
-				return false
+				return nil, false
 			}
 		}
 		if timer == nil {
@@ -272,9 +273,11 @@ func (p *Platform) await(deadline time.Time, ok, pending func() bool) bool {
 			defer timer.Stop()
 		}
 		select {
+		case e := <-handoff:
+			return e, true
 		case <-released:
 		case <-timer.C:
-			return ok()
+			return nil, ok()
 		}
 	}
 }
@@ -284,7 +287,10 @@ func (p *Platform) await(deadline time.Time, ok, pending func() bool) bool {
 func (p *Platform) place(f *function, req Request, received, settle time.Time) (*call, error) {
 	cfg, epoch := f.config()
 	var e *environment // idle environments are always of the current epoch
-	p.await(settle, func() bool { e = f.takeIdle(); return e != nil }, func() bool { return f.finishingCount() > 0 })
+	if handed, _ := p.await(settle, func() bool { e = f.takeIdle(); return e != nil },
+		func() bool { return f.finishingCount() > 0 }, f.handoff); handed != nil {
+		e = handed
+	}
 	cold := e == nil
 	if cold {
 		var err error
@@ -452,13 +458,50 @@ func (p *Platform) release(e *environment, finishing bool) {
 	if finishing {
 		p.finishing.Add(-1)
 	}
+	p.broadcastRelease()
+	if !keep {
+		e.close()
+	}
+}
+
+// handOff gives an environment whose invoke has just completed straight to
+// an invoke of the same function waiting for one, as Lambda answers a /next
+// at once when an event is queued: the environment is not frozen in
+// between, so the next invoke skips the freeze, the thaw and the trip
+// through the idle list. It reports false, doing nothing, when no invoke is
+// waiting or the environment may not serve again; release it then.
+func (p *Platform) handOff(e *environment, finishing bool) bool {
+	f := e.fn
+	f.mu.Lock()
+	if _, member := f.all[e]; !member || e.epoch != f.epoch || e.broken || !e.ready || p.closed.Load() {
+		f.mu.Unlock()
+		return false
+	}
+	select {
+	case f.handoff <- e: // a waiter in place takes it; it never holds f.mu there
+	default:
+		f.mu.Unlock()
+		return false
+	}
+	if finishing {
+		f.finishing--
+	}
+	e.lastUsed = time.Now()
+	f.mu.Unlock()
+	p.unadmit(f)
+	if finishing {
+		p.finishing.Add(-1)
+	}
+	p.broadcastRelease()
+	return true
+}
+
+// broadcastRelease wakes everything waiting in await for a release.
+func (p *Platform) broadcastRelease() {
 	p.relMu.Lock()
 	close(p.released)
 	p.released = make(chan struct{})
 	p.relMu.Unlock()
-	if !keep {
-		e.close()
-	}
 }
 
 // markFinishing counts an answered invoke whose environment is still busy.
