@@ -106,6 +106,10 @@ func TestSelfbenchReportsEveryFigure(t *testing.T) {
 			P50         int64   `json:"p50_ns"`
 			PerSec      float64 `json:"per_sec"`
 			Concurrency int
+			CPU         []struct {
+				Process string
+				PerCall int64 `json:"per_call_ns"`
+			}
 		}
 		Burst struct {
 			N, Errors, Environments, Runtimes int
@@ -135,6 +139,11 @@ func TestSelfbenchReportsEveryFigure(t *testing.T) {
 		}
 		if f.Concurrency > 0 && f.PerSec <= 0 {
 			t.Errorf("figure %q at concurrency %d has no throughput", f.Name, f.Concurrency)
+		}
+		// Closed-loop figures say what CPU each side spent per call: this
+		// process (exact, from getrusage) and the other side.
+		if f.Concurrency > 0 && (len(f.CPU) != 2 || f.CPU[0].PerCall <= 0 || f.CPU[1].Process == "" || f.CPU[1].PerCall < 0) {
+			t.Errorf("figure %q: CPU per call %+v", f.Name, f.CPU)
 		}
 		if f.Concurrency == 4 {
 			concurrent++

@@ -17,13 +17,14 @@ func (r *Result) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "coldstart selfbench · %s · %d CPU · %s · kernel %s · sandbox %s, %s\n\n",
 		r.Machine.CPU, r.Machine.CPUs, r.Machine.Go, r.Machine.Kernel, r.Sandbox, freeze)
-	fmt.Fprintf(w, "%-55s %6s %10s %10s %10s %10s %9s  %s\n", "", "n", "p50", "p99", "p99.9", "mean", "per s", "vs floor")
+	fmt.Fprintf(w, "%-55s %6s %10s %10s %10s %10s %9s %10s  %s\n", "", "n", "p50", "p99", "p99.9", "mean", "per s", "CPU/call", "vs floor")
 	floorWarm, floorCold, floorColdInvoke := r.Get(FloorWarm), r.Get(FloorCold), r.Get(FloorColdInvoke)
 	for _, f := range r.Figures {
 		var vs string
 		switch {
 		case f.Name == WarmHTTP:
-			vs = fmt.Sprintf("p50 %.2f×, p99 %.2f×, throughput %.2f×", ratio(f.P50, floorWarm.P50), ratio(f.P99, floorWarm.P99), f.PerSec/max(floorWarm.PerSec, 1e-9))
+			vs = fmt.Sprintf("p50 %.2f×, p99 %.2f×, throughput %.2f×, CPU %.2f×", ratio(f.P50, floorWarm.P50), ratio(f.P99, floorWarm.P99),
+				f.PerSec/max(floorWarm.PerSec, 1e-9), ratio(f.CPUPerCall(), floorWarm.CPUPerCall()))
 		case f.Name == WarmSDK:
 			vs = fmt.Sprintf("p50 %.2f×, p99 %.2f×", ratio(f.P50, floorWarm.P50), ratio(f.P99, floorWarm.P99))
 		case f.Concurrency > 0 && strings.HasPrefix(f.Name, "warm"):
@@ -35,15 +36,19 @@ func (r *Result) Print(w io.Writer) {
 		case f.Name == ColdInit:
 			vs = fmt.Sprintf("p50 +%s over bare exec", short(f.P50-floorCold.P50))
 		}
-		p999, perSec := "", ""
+		p999, perSec, cpu := "", "", ""
 		if f.P999 > 0 {
 			p999 = short(f.P999)
 		}
 		if f.PerSec > 0 {
 			perSec = fmt.Sprintf("%.0f", f.PerSec)
 		}
-		fmt.Fprintf(w, "%-55s %6d %10s %10s %10s %10s %9s  %s\n", f.Name, f.N, short(f.P50), short(f.P99), p999, short(f.Mean), perSec, vs)
+		if len(f.CPU) > 0 {
+			cpu = short(f.CPUPerCall())
+		}
+		fmt.Fprintf(w, "%-55s %6d %10s %10s %10s %10s %9s %10s  %s\n", f.Name, f.N, short(f.P50), short(f.P99), p999, short(f.Mean), perSec, cpu, vs)
 	}
+	r.printCPU(w)
 	if b := r.Burst; b != nil {
 		fmt.Fprintf(w, "\nBurst: %d concurrent invokes, first invoke of each environment held %s\n", b.N, short(b.FirstDelay))
 		fmt.Fprintf(w, "  all done in      %s (%.2f× the held time)   errors %d   environments %d\n",
@@ -77,6 +82,26 @@ func (r *Result) Print(w io.Writer) {
 		}
 	}
 	fmt.Fprintf(w, "\nselfbench took %s\n", r.Elapsed.Round(100*time.Millisecond))
+}
+
+// printCPU breaks down the processor time per call of the sequential
+// figures by process: on a machine with few cores, what bounds their latency.
+func (r *Result) printCPU(w io.Writer) {
+	header := false
+	for _, f := range r.Figures {
+		if len(f.CPU) == 0 || f.Concurrency > 1 {
+			continue
+		}
+		if !header {
+			fmt.Fprintln(w, "\nCPU per call, sequential (user + system, all threads of each process)")
+			header = true
+		}
+		parts := make([]string, len(f.CPU))
+		for i, c := range f.CPU {
+			parts[i] = fmt.Sprintf("%s %s", c.Process, short(c.PerCall))
+		}
+		fmt.Fprintf(w, "  %-53s %s\n", f.Name, strings.Join(parts, " · "))
+	}
 }
 
 // JSON writes the result as indented JSON.

@@ -18,8 +18,13 @@ type Figure struct {
 	// wall time, all clients together.
 	PerSec float64 `json:"per_sec,omitempty"`
 	// Concurrency is how many clients ran at once (0 for sequential figures).
-	Concurrency int             `json:"concurrency,omitempty"`
-	raw         []time.Duration // unsorted samples
+	Concurrency int `json:"concurrency,omitempty"`
+	// CPU is the processor time each side spent per call (warm-up calls
+	// included), for the closed-loop figures. On a machine with few cores it
+	// bounds the latency: a side that needs more CPU per call than the floor
+	// cannot match the floor's latency.
+	CPU []ProcessCPU    `json:"cpu,omitempty"`
+	raw []time.Duration // unsorted samples
 }
 
 func figure(name string, samples []time.Duration) Figure {
@@ -60,4 +65,20 @@ func timeN(n, warmup int, f func() error) ([]time.Duration, error) {
 		}
 	}
 	return out, nil
+}
+
+// ProcessCPU is one side's processor time per call: user and system, all
+// threads.
+type ProcessCPU struct {
+	Process string        `json:"process"`
+	PerCall time.Duration `json:"per_call_ns"`
+}
+
+// CPUPerCall is the processor time per call of every side together.
+func (f Figure) CPUPerCall() time.Duration {
+	var sum time.Duration
+	for _, c := range f.CPU {
+		sum += c.PerCall
+	}
+	return sum
 }

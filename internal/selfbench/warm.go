@@ -2,6 +2,7 @@ package selfbench
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"sync"
 	"time"
@@ -31,7 +32,8 @@ func (b *bencher) warm() error {
 		}
 		return b.post(echo.url)
 	}
-	floor, err := b.closedLoop(FloorWarm, 1, 200, roundTrips)
+	echoPID := func() []int { return []int{echo.cmd.Process.Pid} }
+	floor, err := b.closedLoop(FloorWarm, 1, 200, roundTrips, "echo server", echoPID)
 	if err != nil {
 		return fmt.Errorf("floor: %w", err)
 	}
@@ -48,7 +50,8 @@ func (b *bencher) warm() error {
 
 	fmt.Fprintln(b.progress, "warm invokes…")
 	invoke := func() error { return b.post(b.url) }
-	warm, err := b.closedLoop(WarmHTTP, 1, 200, invoke)
+	runtimes := func() []int { return runtimesOf(os.Getpid(), o.Function) }
+	warm, err := b.closedLoop(WarmHTTP, 1, 200, invoke, "runtimes", runtimes)
 	if err != nil {
 		return fmt.Errorf("warm: %w", err)
 	}
@@ -71,11 +74,11 @@ func (b *bencher) warm() error {
 			continue // the sequential figures above
 		}
 		fmt.Fprintf(b.progress, "warm invokes, %d concurrent…\n", c)
-		fl, err := b.closedLoop(fmt.Sprintf(floorAt, c), c, 20, roundTrips)
+		fl, err := b.closedLoop(fmt.Sprintf(floorAt, c), c, 20, roundTrips, "echo server", echoPID)
 		if err != nil {
 			return fmt.Errorf("floor at %d: %w", c, err)
 		}
-		f, err := b.closedLoop(fmt.Sprintf(warmAt, c), c, 20, invoke)
+		f, err := b.closedLoop(fmt.Sprintf(warmAt, c), c, 20, invoke, "runtimes", runtimes)
 		if err != nil {
 			return fmt.Errorf("warm at %d: %w", c, err)
 		}
@@ -99,14 +102,23 @@ func (b *bencher) warm() error {
 }
 
 // closedLoop runs o.Warm calls from c clients, after warmup calls per
-// client, and makes a figure with throughput.
-func (b *bencher) closedLoop(name string, c, warmup int, f func() error) (Figure, error) {
+// client, and makes a figure with throughput and the processor time per
+// call of this process and of the other side (named other, its processes
+// listed by pids).
+func (b *bencher) closedLoop(name string, c, warmup int, f func() error, other string, pids func() []int) (Figure, error) {
+	others := pids()
+	selfCPU, otherCPU := ownCPU(), cpuOf(others)
 	samples, wall, err := timeConcurrent(c, b.o.Warm, warmup, f)
 	if err != nil {
 		return Figure{}, err
 	}
+	calls := time.Duration(len(samples) + c*warmup)
 	fig := figure(name, samples)
 	fig.Concurrency = c
+	fig.CPU = []ProcessCPU{
+		{Process: "coldstart (client and platform)", PerCall: (ownCPU() - selfCPU) / calls},
+		{Process: other, PerCall: (cpuOf(others) - otherCPU) / calls},
+	}
 	if wall > 0 {
 		fig.PerSec = float64(len(samples)) / wall.Seconds()
 	}
