@@ -55,10 +55,24 @@ func (a *asyncStats) snapshot() map[string]int64 {
 	}
 }
 
-func (s *Server) eventConfigOf(name string) eventConfig {
-	s.controlMu.Lock()
-	defer s.controlMu.Unlock()
-	return s.eventCfg[name]
+// eventConfigOf is a function's Event invoke configuration, if it has one.
+func (s *Server) eventConfigOf(name string) (eventConfig, bool) {
+	s.eventMu.Lock()
+	defer s.eventMu.Unlock()
+	cfg, ok := s.eventCfg[name]
+	return cfg, ok
+}
+
+// setEventConfig sets (ok) or removes (!ok) a function's Event invoke
+// configuration. The caller holds controlMu.
+func (s *Server) setEventConfig(name string, cfg eventConfig, ok bool) {
+	s.eventMu.Lock()
+	defer s.eventMu.Unlock()
+	if ok {
+		s.eventCfg[name] = cfg
+	} else {
+		delete(s.eventCfg, name)
+	}
 }
 
 // enqueue runs an Event invoke in the background with Lambda's policy: a
@@ -76,7 +90,7 @@ func (s *Server) enqueue(req platform.Request) {
 		queued := time.Now()
 		backoff := 100 * time.Millisecond
 		for failures := 0; ; {
-			cfg := s.eventConfigOf(req.Function)
+			cfg, _ := s.eventConfigOf(req.Function)
 			if time.Since(queued) > cfg.maxAge() {
 				s.asyncStats.dropped.Add(1)
 				return
@@ -171,7 +185,7 @@ func (s *Server) writeEventInvokeConfig(w http.ResponseWriter, r *http.Request, 
 		cfg.MaximumEventAgeInSeconds = in.MaximumEventAgeInSeconds
 	}
 	cfg.LastModified = float64(time.Now().UnixMilli()) / 1000
-	s.eventCfg[ref.name] = cfg
+	s.setEventConfig(ref.name, cfg, true)
 	if !s.saved(w, ref.name) {
 		return
 	}
@@ -183,9 +197,7 @@ func (s *Server) getEventInvokeConfig(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.controlMu.Lock()
-	cfg, ok := s.eventCfg[ref.name]
-	s.controlMu.Unlock()
+	cfg, ok := s.eventConfigOf(ref.name)
 	if !ok {
 		writeError(w, noEventConfig(ref.arn))
 		return
@@ -204,7 +216,7 @@ func (s *Server) deleteEventInvokeConfig(w http.ResponseWriter, r *http.Request)
 		writeError(w, noEventConfig(ref.arn))
 		return
 	}
-	delete(s.eventCfg, ref.name)
+	s.setEventConfig(ref.name, eventConfig{}, false)
 	if !s.saved(w, ref.name) {
 		return
 	}

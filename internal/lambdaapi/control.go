@@ -30,7 +30,7 @@ func (s *Server) deleteFunction(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound(ref.arn))
 		return
 	}
-	delete(s.eventCfg, ref.name)
+	s.setEventConfig(ref.name, eventConfig{}, false)
 	if s.created[ref.name] {
 		delete(s.created, ref.name)
 		if err := s.store.Delete(ref.name); err != nil {
@@ -128,7 +128,7 @@ func (s *Server) Restore() ([]string, error) {
 		if len(rec.Async) > 0 {
 			var ec eventConfig
 			if json.Unmarshal(rec.Async, &ec) == nil {
-				s.eventCfg[rec.Name] = ec
+				s.setEventConfig(rec.Name, ec, true)
 			}
 		}
 		names = append(names, rec.Name)

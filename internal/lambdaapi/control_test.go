@@ -198,3 +198,30 @@ func TestUpdateKeepsServerVariables(t *testing.T) {
 		}
 	}
 }
+
+// TestEventConfigReadDuringControlChange: an Event invoke's retry loop reads
+// its function's configuration while a control-plane change (which can take
+// long: a CreateFunction compiling a Java client) holds controlMu.
+func TestEventConfigReadDuringControlChange(t *testing.T) {
+	p := platform.New()
+	defer p.Close()
+	s := New(p, "test")
+	defer s.Close()
+	retries := 0
+	s.controlMu.Lock()
+	s.setEventConfig("fn", eventConfig{MaximumRetryAttempts: &retries}, true)
+	read := make(chan eventConfig)
+	go func() {
+		cfg, _ := s.eventConfigOf("fn")
+		read <- cfg
+	}()
+	select {
+	case cfg := <-read:
+		if cfg.MaximumRetryAttempts == nil || *cfg.MaximumRetryAttempts != 0 {
+			t.Errorf("read %+v", cfg)
+		}
+	case <-time.After(10 * time.Second): // a liveness bound, not a timing
+		t.Error("reading the Event configuration waited for controlMu")
+	}
+	s.controlMu.Unlock()
+}

@@ -21,13 +21,17 @@ type Server struct {
 
 	// The control plane: functions created through the API keep their
 	// code and configuration in store; controlMu serialises changes.
-	store      *codestore.Store
-	ownStore   bool // a temporary store opened by New, closed by Close
-	prepare    PrepareFunc
-	extraEnv   func(env map[string]string) map[string]string
-	controlMu  sync.Mutex
-	created    map[string]bool        // functions created through the API (stored)
-	eventCfg   map[string]eventConfig // PutFunctionEventInvokeConfig, by function
+	store     *codestore.Store
+	ownStore  bool // a temporary store opened by New, closed by Close
+	prepare   PrepareFunc
+	extraEnv  func(env map[string]string) map[string]string
+	controlMu sync.Mutex
+	created   map[string]bool // functions created through the API (stored)
+	// eventCfg (PutFunctionEventInvokeConfig, by function) is written with
+	// controlMu and eventMu both held, so a reader needs either: Event
+	// retries take eventMu alone and never wait behind a long CreateFunction.
+	eventCfg   map[string]eventConfig
+	eventMu    sync.Mutex
 	retryDelay time.Duration
 
 	// Event invokes outlive their HTTP request.
