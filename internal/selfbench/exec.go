@@ -23,7 +23,8 @@ type bareFloor struct {
 }
 
 // bareExec runs the bootstrap n times under a stub Runtime API that answers
-// the first /next with payload and takes its /response, timing both.
+// the first /next with payload and takes its /response, timing both. Each
+// start follows the pause a timed cold invoke follows (settle).
 func bareExec(ctx context.Context, bootstrap, dir string, env []string, payload []byte, n int) (bareFloor, error) {
 	var floor bareFloor
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -78,6 +79,9 @@ func bareExec(ctx context.Context, bootstrap, dir string, env []string, payload 
 		mu.Lock()
 		cur = st
 		mu.Unlock()
+		// The same pause as before each timed cold invoke: both starts
+		// meet a machine that has been quiet for as long.
+		settle()
 		cmd := exec.CommandContext(ctx, bootstrap)
 		cmd.Dir, cmd.Env = dir, env
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
