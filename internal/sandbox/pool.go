@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Pooled wraps a cgroup backend so that New hands out a sandbox created
@@ -38,7 +39,7 @@ type pooled struct {
 }
 
 // New takes the spare sandbox with spec's limits, or creates one; either
-// way a spare for the next New is then made in the background. Spares have
+// way a spare for the next New is then made in the background, shortly after. Spares have
 // names of their own ("spare-N"), unique among live sandboxes.
 func (p *pooled) New(spec Spec) (Sandbox, error) {
 	k := limits{spec.MemoryMB, spec.CPU}
@@ -52,9 +53,21 @@ func (p *pooled) New(spec Spec) (Sandbox, error) {
 			return nil, err
 		}
 	}
-	p.refill(k, spec)
+	// Not at once: making a spare (mkdirs under cgroup_mutex, limit writes)
+	// would compete with this sandbox's own start, for the CPUs and, in the
+	// attach, for the kernel's cgroup locks. refillDelay covers the start and
+	// a compiled runtime's init; a slower init meets it as a small share of
+	// its own time.
+	p.wg.Add(1)
+	time.AfterFunc(refillDelay, func() {
+		defer p.wg.Done()
+		p.refill(k, spec)
+	})
 	return box, nil
 }
+
+// refillDelay is how long after handing out a sandbox its replacement is made.
+const refillDelay = 20 * time.Millisecond
 
 func (p *pooled) refill(k limits, spec Spec) {
 	p.mu.Lock()
