@@ -1,12 +1,10 @@
 package selfbench
 
 import (
-	"bytes"
-	"os"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
+
+	"github.com/prometheus/procfs"
 )
 
 // ownCPU is this process's processor time so far (user and system).
@@ -18,72 +16,48 @@ func ownCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// userHZ is the unit of /proc/<pid>/stat's times (USER_HZ, 100 on Linux).
-const userHZ = 100
-
 // cpuOf is the processor time so far of the processes pids, all threads
 // (utime + stime in /proc/<pid>/stat, which the kernel keeps summing to the
 // scheduler's exact run time); a process that is gone counts 0.
 func cpuOf(pids []int) time.Duration {
-	var ticks int64
+	var seconds float64
 	for _, pid := range pids {
-		stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-		if err != nil {
-			continue
+		if st, err := stat(pid); err == nil {
+			seconds += st.CPUTime()
 		}
-		i := bytes.LastIndexByte(stat, ')')
-		if i < 0 || i+2 >= len(stat) {
-			continue
-		}
-		f := strings.Fields(string(stat[i+2:]))
-		if len(f) < 13 {
-			continue
-		}
-		utime, _ := strconv.ParseInt(f[11], 10, 64)
-		stime, _ := strconv.ParseInt(f[12], 10, 64)
-		ticks += utime + stime
 	}
-	return time.Duration(ticks) * time.Second / userHZ
+	return time.Duration(seconds * float64(time.Second))
+}
+
+func stat(pid int) (procfs.ProcStat, error) {
+	p, err := procfs.NewProc(pid)
+	if err != nil {
+		return procfs.ProcStat{}, err
+	}
+	return p.Stat()
 }
 
 // rss is a process's resident set in bytes (VmRSS), or 0 if it is gone.
 func rss(pid int) int64 {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	p, err := procfs.NewProc(pid)
 	if err != nil {
 		return 0
 	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
+	st, err := p.NewStatus()
+	if err != nil {
+		return 0
 	}
-	return 0
+	return int64(st.VmRSS)
 }
 
 // descendants lists every process below pid (children, their children, …).
 func descendants(pid int) []int {
-	entries, _ := os.ReadDir("/proc")
+	procs, _ := procfs.AllProcs()
 	parent := map[int][]int{}
-	for _, e := range entries {
-		p, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
+	for _, p := range procs {
+		if st, err := p.Stat(); err == nil {
+			parent[st.PPID] = append(parent[st.PPID], p.PID)
 		}
-		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		i := bytes.LastIndexByte(stat, ')')
-		if i < 0 || i+2 >= len(stat) {
-			continue
-		}
-		f := strings.Fields(string(stat[i+2:]))
-		if len(f) < 2 {
-			continue
-		}
-		pp, _ := strconv.Atoi(f[1])
-		parent[pp] = append(parent[pp], p)
 	}
 	var out []int
 	queue := []int{pid}
