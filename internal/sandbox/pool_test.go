@@ -29,10 +29,7 @@ func TestPooledHandsOutSparesAndCleansUp(t *testing.T) {
 	// The spare appears in the background; the next New takes it.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		p.(*pooled).mu.Lock()
-		n := len(p.(*pooled).spare)
-		p.(*pooled).mu.Unlock()
-		if n == 1 {
+		if p.(*pooled).spares.Ready() == 1 {
 			break
 		}
 		if time.Now().After(deadline) {
