@@ -2,14 +2,11 @@ package platform
 
 import (
 	"fmt"
-	"net"
-	"net/http"
 	"os/exec"
 	"sync"
 	"time"
 
 	"github.com/coldstartlab/coldstart/internal/reportlog"
-	"github.com/coldstartlab/coldstart/internal/runtimeapi"
 	"github.com/coldstartlab/coldstart/internal/sandbox"
 )
 
@@ -27,13 +24,10 @@ type environment struct {
 	epoch  int            // the function's epoch at creation
 	id     string
 	stream string
-	addr   string // host:port of the Runtime API
 
-	box  sandbox.Sandbox
-	api  *runtimeapi.Server
-	srv  *http.Server
-	logs *logPipe
-	env  []string
+	box    sandbox.Sandbox
+	*shell // the Runtime API (api, srv, addr) and the log pipe (logs)
+	env    []string
 
 	// Owned by whichever call holds the environment (one at a time).
 	exit   <-chan sandbox.Exit // the running runtime's exit; nil when none runs
@@ -59,7 +53,7 @@ type environment struct {
 }
 
 func (p *Platform) newEnvironment(fn *function, cfg FunctionConfig, epoch int) (*environment, error) {
-	e := &environment{p: p, fn: fn, cfg: cfg, epoch: epoch, id: newEnvironmentID(), api: runtimeapi.NewServer()}
+	e := &environment{p: p, fn: fn, cfg: cfg, epoch: epoch, id: newEnvironmentID()}
 	e.stream = logStreamName(time.Now(), VersionLatest, e.id)
 	box, err := p.backend.New(sandbox.Spec{
 		Name:     cfg.Name + "-" + e.id[:12],
@@ -70,23 +64,15 @@ func (p *Platform) newEnvironment(fn *function, cfg FunctionConfig, epoch int) (
 		return nil, fmt.Errorf("create sandbox: %w", err)
 	}
 	e.box = box
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		_ = box.Close()
-		return nil, fmt.Errorf("listen for runtime API: %w", err)
+	sh, ok := p.shells.Take(struct{}{})
+	if !ok {
+		if sh, err = newShell(); err != nil {
+			_ = box.Close()
+			return nil, err
+		}
 	}
-	e.addr = ln.Addr().String()
-	// No timeouts: /next is a long poll, and a frozen runtime holds its
-	// connection open for as long as the environment lives.
-	e.srv = &http.Server{Handler: e.api, ErrorLog: discardLogger}
-	go func() { _ = e.srv.Serve(ln) }()
-	e.logs, err = newLogPipe(e.functionLine)
-	if err != nil {
-		e.api.Close()
-		_ = e.srv.Close()
-		_ = box.Close()
-		return nil, fmt.Errorf("log pipe: %w", err)
-	}
+	sh.owner.Store(e)
+	e.shell = sh
 	e.env = e.environ()
 	if p.backend.Capabilities().CPULimit {
 		// Not a Lambda field: it says what CPU this local run really had.
@@ -190,9 +176,8 @@ func (e *environment) attach(c *call) {
 // from any goroutine.
 func (e *environment) close() {
 	e.closeOnce.Do(func() {
-		e.api.Close()
+		e.api.Close() // waiting /next calls answer before the runtime dies
 		_ = e.box.Close()
-		_ = e.srv.Close()
-		e.logs.close()
+		e.shell.close()
 	})
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/coldstartlab/coldstart/internal/runtimeapi"
 	"github.com/coldstartlab/coldstart/internal/sandbox"
+	"github.com/coldstartlab/coldstart/internal/spare"
 )
 
 // Platform runs functions. It is safe for concurrent use.
@@ -47,6 +48,10 @@ type Platform struct {
 	finishing atomic.Int64 // answered invokes still holding their environment
 	started   atomic.Int64 // environments ever created
 
+	// shells are environments' Runtime API servers and log pipes, made
+	// ahead of time like the sandboxes (see shell).
+	shells *spare.Pool[struct{}, *shell]
+
 	relMu    sync.Mutex
 	released chan struct{} // closed and replaced at every release: a broadcast
 	closed   atomic.Bool
@@ -71,6 +76,8 @@ func New(opts ...Option) *Platform {
 		functions:   map[string]*function{},
 		stop:        make(chan struct{}),
 		released:    make(chan struct{}),
+		shells: spare.New(spare.Delay, func(struct{}) (*shell, error) { return newShell() },
+			func(sh *shell) { sh.close() }),
 	}
 	for _, o := range opts {
 		o(p)
@@ -602,6 +609,7 @@ func (p *Platform) Close() error {
 		closeAll(f.everything())
 	}
 	p.calls.Wait()
+	p.shells.Close()
 	return p.backend.Close()
 }
 
