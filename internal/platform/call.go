@@ -382,11 +382,6 @@ func (c *call) finish() {
 	// Release first: a client that re-invokes the moment it has its answer
 	// must find this environment idle, or have it handed over. From here on
 	// the environment may be another call's.
-	if !c.p.handOff(e, c.finishing) {
-		if e.ready && c.p.freeze {
-			e.frozen = e.box.Freeze() == nil
-		}
-		c.p.release(e, c.finishing)
-	}
+	c.p.release(e, c.finishing)
 	c.deliver()
 }

@@ -18,7 +18,7 @@ type function struct {
 	// been answered but not yet completed (no /next again yet).
 	finishing int
 	// handoff passes an environment from its completed invoke to an invoke
-	// waiting in place, without a stop in idle (Platform.handOff).
+	// waiting in place, without a stop in idle (Platform.release).
 	handoff chan *environment
 
 	// Concurrency (guarded by Platform.admitMu, then mu): invokes in

@@ -443,19 +443,38 @@ func (p *Platform) DeleteFunction(name string) error {
 }
 
 // release returns an environment after an invoke; finishing says the
-// invoke was counted as answered-but-not-complete.
+// invoke was counted as answered-but-not-complete. An environment that may
+// serve again goes straight to an invoke of the same function waiting in
+// place, if one is receiving at this moment, unfrozen: Lambda too answers a
+// /next at once when an event is queued, so the next invoke skips the
+// freeze, the thaw and the trip through the idle list. Otherwise it is
+// frozen (if freezing is on) and joins the idle list, or is closed.
 func (p *Platform) release(e *environment, finishing bool) {
 	f := e.fn
 	f.mu.Lock()
 	if finishing && e.epoch == f.epoch {
-		f.finishing-- // together with the append below: waiters see one or the other
+		f.finishing-- // together with the hand-over or append below: waiters see one or the other
 	}
 	_, member := f.all[e]
 	keep := member && e.epoch == f.epoch && !e.broken && !p.closed.Load()
-	if keep {
+	handed := false
+	if keep && e.ready {
+		select {
+		case f.handoff <- e: // the waiter never holds f.mu while it receives
+			handed = true
+		default:
+		}
+	}
+	if !handed && e.ready && p.freeze {
+		e.frozen = e.box.Freeze() == nil
+	}
+	switch {
+	case handed:
+		e.lastUsed = time.Now()
+	case keep:
 		e.lastUsed = time.Now()
 		f.idle = append(f.idle, e)
-	} else {
+	default:
 		delete(f.all, e)
 	}
 	f.mu.Unlock()
@@ -469,38 +488,6 @@ func (p *Platform) release(e *environment, finishing bool) {
 	if !keep {
 		e.close()
 	}
-}
-
-// handOff gives an environment whose invoke has just completed straight to
-// an invoke of the same function waiting for one, as Lambda answers a /next
-// at once when an event is queued: the environment is not frozen in
-// between, so the next invoke skips the freeze, the thaw and the trip
-// through the idle list. It reports false, doing nothing, when no invoke is
-// waiting or the environment may not serve again; release it then.
-func (p *Platform) handOff(e *environment, finishing bool) bool {
-	f := e.fn
-	f.mu.Lock()
-	if _, member := f.all[e]; !member || e.epoch != f.epoch || e.broken || !e.ready || p.closed.Load() {
-		f.mu.Unlock()
-		return false
-	}
-	select {
-	case f.handoff <- e: // a waiter in place takes it; it never holds f.mu there
-	default:
-		f.mu.Unlock()
-		return false
-	}
-	if finishing {
-		f.finishing--
-	}
-	e.lastUsed = time.Now()
-	f.mu.Unlock()
-	p.unadmit(f)
-	if finishing {
-		p.finishing.Add(-1)
-	}
-	p.broadcastRelease()
-	return true
 }
 
 // broadcastRelease wakes everything waiting in await for a release.
