@@ -77,7 +77,7 @@ func New(opts ...Option) *Platform {
 		stop:        make(chan struct{}),
 		released:    make(chan struct{}),
 		shells: spare.New(spare.Delay, func(struct{}) (*shell, error) { return newShell() },
-			func(sh *shell) { sh.close() }),
+			func(sh *shell) error { sh.close(); return nil }),
 	}
 	for _, o := range opts {
 		o(p)
@@ -596,7 +596,7 @@ func (p *Platform) Close() error {
 		closeAll(f.everything())
 	}
 	p.calls.Wait()
-	p.shells.Close()
+	_ = p.shells.Close() // a shell's close has nothing to report
 	return p.backend.Close()
 }
 

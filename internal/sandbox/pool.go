@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"errors"
 	"strconv"
 	"sync/atomic"
 
@@ -22,7 +23,7 @@ func Pooled(b Backend) Backend {
 	p.spares = spare.New(spare.Delay, func(k Spec) (Sandbox, error) {
 		k.Name = "spare-" + strconv.FormatInt(p.seq.Add(1), 10)
 		return b.New(k)
-	}, func(box Sandbox) { _ = box.Close() })
+	}, Sandbox.Close)
 	return p
 }
 
@@ -46,6 +47,5 @@ func (p *pooled) New(spec Spec) (Sandbox, error) {
 
 // Close removes the spares, then closes the backend.
 func (p *pooled) Close() error {
-	p.spares.Close()
-	return p.Backend.Close()
+	return errors.Join(p.spares.Close(), p.Backend.Close())
 }

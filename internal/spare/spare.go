@@ -7,6 +7,7 @@
 package spare
 
 import (
+	"errors"
 	"sync"
 	"time"
 )
@@ -19,7 +20,7 @@ const Delay = 20 * time.Millisecond
 // Pool holds at most one spare per key. It is safe for concurrent use.
 type Pool[K comparable, V any] struct {
 	make    func(K) (V, error)
-	discard func(V)
+	discard func(V) error
 	delay   time.Duration
 
 	mu      sync.Mutex
@@ -32,7 +33,7 @@ type Pool[K comparable, V any] struct {
 // New returns an empty pool: make creates a value for a key, discard
 // releases one that will never be taken, and delay is how long after a Take
 // the next spare for that key is made.
-func New[K comparable, V any](delay time.Duration, make func(K) (V, error), discard func(V)) *Pool[K, V] {
+func New[K comparable, V any](delay time.Duration, make func(K) (V, error), discard func(V) error) *Pool[K, V] {
 	return &Pool[K, V]{make: make, discard: discard, delay: delay, ready: map[K]V{}, filling: map[K]*time.Timer{}}
 }
 
@@ -80,15 +81,15 @@ func (p *Pool[K, V]) refill(k K) {
 		}
 		p.mu.Unlock()
 		if !closed && err == nil && !keep {
-			p.discard(v)
+			_ = p.discard(v) // made in vain: nobody would hear of its release
 		}
 	})
 }
 
 // Close discards every spare, after waiting for those being made (those
-// not yet started never will be); Take still works afterwards but makes no
-// more spares.
-func (p *Pool[K, V]) Close() {
+// not yet started never will be), and returns what discarding them
+// returned; Take still works afterwards but makes no more spares.
+func (p *Pool[K, V]) Close() error {
 	p.mu.Lock()
 	p.closed = true
 	for k, timer := range p.filling {
@@ -103,7 +104,9 @@ func (p *Pool[K, V]) Close() {
 	ready := p.ready
 	p.ready = map[K]V{}
 	p.mu.Unlock()
+	var errs []error
 	for _, v := range ready {
-		p.discard(v)
+		errs = append(errs, p.discard(v))
 	}
+	return errors.Join(errs...)
 }

@@ -25,10 +25,11 @@ func (c *counter) make(string) (int, error) {
 	return c.made, nil
 }
 
-func (c *counter) discard(v int) {
+func (c *counter) discard(v int) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.discarded = append(c.discarded, v)
+	return nil
 }
 
 // waitReady polls until the pool holds n spares (a liveness bound, not a timing).
